@@ -1,0 +1,40 @@
+"""Public pages: home, privacy, health check."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db, limiter
+from app.security import public
+from app.services.content import get_course
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    """Show what the course is and the unit map."""
+    return render_template("main/home.html", course=get_course())
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    """List exactly what is stored about a learner."""
+    return render_template("main/privacy.html")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+@public
+def healthz():
+    """Report whether the app and its database answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        reason = type(getattr(exc, "orig", None) or exc).__name__
+        return jsonify(status="error", db="unreachable", reason=f"database did not answer ({reason})"), 503
+    return jsonify(status="ok", db="ok")

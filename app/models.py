@@ -1,0 +1,89 @@
+"""Database tables (SQLAlchemy 2.0 typed models). Minimal personal data by design."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware (evaluated per row, not at import)."""
+    return datetime.now(timezone.utc)
+
+
+class Role(str, enum.Enum):
+    """What a user may do; each role includes none of the others' pages."""
+
+    STUDENT = "student"
+    INSTRUCTOR = "instructor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """Human-readable name."""
+        return self.value.capitalize()
+
+
+class User(UserMixin, db.Model):
+    """An account: an email, a password hash and a role. Nothing else about the person."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.STUDENT.value)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on password change so every other session of this account ends.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        """Store a scrypt hash of the password (never the password)."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Tell whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Deactivated accounts cannot log in (Flask-Login reads this)."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Session identity: id plus version, so a password change ends other sessions."""
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def role_enum(self) -> Role:
+        """The role as an enum."""
+        return Role(self.role)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        """Tell whether the user holds one of the roles."""
+        return self.role in {Role(r).value for r in roles}
+
+
+class QuestionRecord(db.Model):
+    """The catalogue of question ids ever loaded, so answers keep a valid reference.
+
+    Ids are never reused: a question removed from the bank stays here, marked retired.
+    """
+
+    __tablename__ = "question"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    lesson_id: Mapped[str] = mapped_column(String(80), index=True)
+    objective_id: Mapped[str] = mapped_column(String(80))
+    type: Mapped[str] = mapped_column(String(30))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,1 @@
+"""Use cases: the one layer that opens and commits database transactions."""

@@ -1,0 +1,113 @@
+"""Accounts: registration, authentication, passwords and roles."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Role, User
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be honoured; the message is for the user."""
+
+
+def normalise_email(email: str) -> str:
+    """Compare emails case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    """Return the account with this email, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse passwords that are too short or too long."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Use at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"Use at most {MAX_PASSWORD} characters.")
+
+
+def create_user(email: str, password: str, role: Role = Role.STUDENT, *, demo: bool = False) -> User:
+    """Create an account; refuses a taken email without storing anything."""
+    check_password_rules(password)
+    user = User(email=normalise_email(email), role=Role(role).value, is_demo=demo)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError("An account with this email already exists.") from None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user whose password matches, else None (same answer for every failure)."""
+    user = find_by_email(email)
+    if user is None:
+        # Hash anyway so a missing account takes as long as a wrong password.
+        User(email="", password_hash="").set_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one; ends the user's other sessions."""
+    if not user.check_password(current):
+        raise AccountError("The current password is not correct.")
+    check_password_rules(new)
+    user.set_password(new)
+    user.session_version += 1
+    db.session.commit()
+
+
+def set_role(actor: User, user_id: int, role: Role) -> User:
+    """Change a user's role; an admin cannot demote themselves (someone must stay admin)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("No such user.")
+    if user.id == actor.id and role is not Role.ADMIN:
+        raise AccountError("You cannot remove your own admin role; ask another admin.")
+    user.role = role.value
+    db.session.commit()
+    return user
+
+
+def count_users() -> int:
+    """How many accounts exist."""
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account's credentials, safe to print because they are public by design."""
+
+    email: str
+    password: str
+    role: Role
+
+
+DEMO_LOGINS = (
+    DemoLogin("student@example.org", "demo-student-pass", Role.STUDENT),
+    DemoLogin("instructor@example.org", "demo-instructor-pass", Role.INSTRUCTOR),
+    DemoLogin("admin@example.org", "demo-admin-pass", Role.ADMIN),
+)
+
+
+def ensure_demo_accounts() -> list[DemoLogin]:
+    """On an empty database create one demo account per role; return what was created."""
+    if count_users():
+        return []
+    for login in DEMO_LOGINS:
+        create_user(login.email, login.password, login.role, demo=True)
+    return list(DEMO_LOGINS)

@@ -1,0 +1,77 @@
+"""The whole course as one immutable object: lessons, readings, glossary and questions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from course.bank import load_bank
+from course.content import load_glossary, load_lessons, load_readings
+from course.errors import ContentError
+from course.model import GlossaryTerm, Lesson, Question, Reading
+from course.text import normalise_quote
+
+
+@dataclass(frozen=True)
+class Course:
+    """Everything the course teaches and asks, indexed by id."""
+
+    lessons: tuple[Lesson, ...]
+    readings: tuple[Reading, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    questions: tuple[Question, ...]
+
+    @cached_property
+    def lesson_by_id(self) -> dict[str, Lesson]:
+        """Lessons keyed by id."""
+        return {lesson.id: lesson for lesson in self.lessons}
+
+    @cached_property
+    def reading_by_id(self) -> dict[str, Reading]:
+        """Readings keyed by id."""
+        return {reading.id: reading for reading in self.readings}
+
+    @cached_property
+    def term_by_id(self) -> dict[str, GlossaryTerm]:
+        """Glossary terms keyed by id."""
+        return {term.id: term for term in self.glossary}
+
+    @cached_property
+    def question_by_id(self) -> dict[str, Question]:
+        """Questions keyed by id."""
+        return {question.id: question for question in self.questions}
+
+    def questions_for(self, lesson_id: str) -> list[Question]:
+        """The questions of one lesson, in bank order."""
+        return [q for q in self.questions if q.lesson == lesson_id]
+
+    def anchor_for(self, source: str, quote: str) -> str | None:
+        """Return the paragraph anchor of the reading that holds a quote, or None."""
+        reading = self.reading_by_id.get(source)
+        if reading is None:
+            return None
+        needle = normalise_quote(quote)
+        for paragraph in reading.paragraphs:
+            if not paragraph.heading and needle in normalise_quote(paragraph.text):
+                return paragraph.anchor
+        return None
+
+
+def load_course(lessons_dir: str | Path, bank_path: str | Path) -> Course:
+    """Load the course from a lessons folder and a question bank file."""
+    problems = []
+    parts = {}
+    loaders = {
+        "lessons": lambda: load_lessons(lessons_dir),
+        "readings": lambda: load_readings(lessons_dir),
+        "glossary": lambda: load_glossary(Path(lessons_dir, "glossary.yaml")),
+        "questions": lambda: load_bank(bank_path),
+    }
+    for name, loader in loaders.items():
+        try:
+            parts[name] = tuple(loader())
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    return Course(**parts)

@@ -1,0 +1,84 @@
+"""Public pages, health check, error pages and security headers."""
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from app.security import CSP
+
+
+def test_home_shows_the_unit(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "A demo lesson" in html and "A small test source" in html
+
+
+def test_privacy_page_lists_what_is_stored(client):
+    html = client.get("/privacy").get_data(as_text=True)
+    for item in ("Email address", "Password hash", "Role", "No IP addresses"):
+        assert item in html
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "db": "ok"}
+
+
+@pytest.fixture()
+def broken_db(app, monkeypatch):
+    from app.extensions import db
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", refuse)
+    monkeypatch.setattr(db.session, "get", refuse)
+    monkeypatch.setattr(db.session, "scalar", refuse)
+
+
+def test_healthz_reports_503_when_the_database_is_down(client, broken_db):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "error" and body["db"] == "unreachable" and "did not answer" in body["reason"]
+
+
+def test_pages_show_a_clear_503_when_the_database_is_down(client, broken_db):
+    response = client.post("/account/login", data={"email": "a@example.org", "password": "x"})
+    # The form is refused for CSRF before any query; a GET that needs the DB shows the 503 page.
+    assert response.status_code == 400
+    from app.extensions import db
+    with client.session_transaction() as session:
+        session["_user_id"] = "1.1"
+    response = client.get("/account/password")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_404_page(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/privacy", "/healthz", "/account/login", "/nope", "/static/css/app.css"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    response.close()
+    headers = response.headers
+    assert headers["Content-Security-Policy"] == CSP
+    assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP and "frame-ancestors 'none'" in CSP
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_page_loads_anything_from_another_site(client):
+    for path in ("/", "/privacy", "/account/login", "/account/register"):
+        html = client.get(path).get_data(as_text=True)
+        assert "http://" not in html and "https://" not in html, path
+
+
+def test_pages_have_landmarks_skip_link_and_no_inline_script(client):
+    html = client.get("/account/login").get_data(as_text=True)
+    assert 'href="#main"' in html and '<main id="main"' in html and "<nav" in html and "<footer" in html
+    assert "<script" not in html and " style=" not in html and " on" + "click=" not in html
+    assert '<label for="email">Email</label>' in html
