@@ -57,6 +57,10 @@ def load_yaml(text: str, path: str | Path, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         reason = exc.problem or exc.context or "malformed YAML"
+        opened = exc.context_mark.line + first_line if exc.context_mark else None
+        if opened and opened != line:
+            # The problem is often noticed lines after the bracket or quote that caused it.
+            reason += f" (in the construct opened on line {opened})"
         raise ContentError.single(path, line, f"malformed YAML: {reason}") from None
     except yaml.YAMLError as exc:
         raise ContentError.single(path, None, f"malformed YAML: {exc}") from None

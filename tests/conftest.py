@@ -166,3 +166,11 @@ def login_as(app: Flask, client: FlaskClient, auth: Auth):
         return user_id
 
     return _login
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI the PostgreSQL and Redis runs are required: refuse to run without them."""
+    if os.environ.get("CI") == "true":
+        missing = [name for name in ("TEST_DATABASE_URL", "TEST_REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(f"CI=true but {', '.join(missing)} not set; .ci/run sets them")
