@@ -1,7 +1,7 @@
 """Public pages: home, privacy, health check."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,6 +17,16 @@ bp = Blueprint("main", __name__)
 def home():
     """Show what the course is and the unit map."""
     return render_template("main/home.html", course=get_course())
+
+
+@bp.route("/readings/<reading_id>")
+@public
+def reading(reading_id: str):
+    """Show a source reading with a linkable anchor on every paragraph (#p1, #p2, ...)."""
+    reading = get_course().reading_by_id.get(reading_id)
+    if reading is None:
+        abort(404)
+    return render_template("main/reading.html", reading=reading)
 
 
 @bp.route("/privacy")

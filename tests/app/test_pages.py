@@ -82,3 +82,29 @@ def test_pages_have_landmarks_skip_link_and_no_inline_script(client):
     assert 'href="#main"' in html and '<main id="main"' in html and "<nav" in html and "<footer" in html
     assert "<script" not in html and " style=" not in html and " on" + "click=" not in html
     assert '<label for="email">Email</label>' in html
+
+
+def test_reading_page_gives_every_paragraph_an_anchor(client):
+    html = client.get("/readings/demo-source").get_data(as_text=True)
+    assert '<h2 id="first-section">First section</h2>' in html
+    assert '<p id="p1" class="anchored"><a class="para-link" href="#p1"' in html
+    assert 'id="p2"' in html and "Officials said the cameras reduced crime" in html
+    assert "4 May 2020" in html
+
+
+def test_unknown_reading_is_404(client):
+    assert client.get("/readings/nope").status_code == 404
+
+
+def test_reading_text_is_escaped(app, client, tmp_path):
+    import shutil
+
+    from tests.conftest import COURSE
+
+    lessons = tmp_path / "lessons"
+    shutil.copytree(COURSE / "lessons", lessons)
+    source = lessons / "sources" / "demo-source.md"
+    source.write_text(source.read_text().replace("Officials said", "<script>alert(1)</script> Officials said"))
+    app.config["LESSONS_DIR"] = str(lessons)
+    html = client.get("/readings/demo-source").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
