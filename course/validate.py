@@ -22,6 +22,13 @@ LESSON_SECTIONS = (
     "Reading critically",
     "Discussion prompts",
 )
+# Verbs whose outcome can be observed in an answer; "understand" or "know" cannot be measured.
+MEASURABLE_VERBS = frozenset(
+    "analyse analyze apply argue assess calculate classify compare contrast critique define describe "
+    "distinguish estimate evaluate examine explain identify interpret judge justify list locate match "
+    "name order outline predict rank recall recognise recognize reconcile relate sequence summarise "
+    "summarize trace weigh".split()
+)
 GLOSSARY_LINK = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -86,6 +93,10 @@ def check_lessons(report: Report, bank_path: Path) -> list[Problem]:
         for objective in lesson.meta.objectives:
             if not objective.id.startswith(f"{lesson.id}.o"):
                 problems.append(Problem(path, 2, f"objective {objective.id!r} must start with '{lesson.id}.o'", lesson.id))
+            verb = objective.text.split()[0].lower().strip(",.:;") if objective.text.split() else ""
+            if verb not in MEASURABLE_VERBS:
+                problems.append(Problem(path, 2, f"objective {objective.id!r} should start with a measurable verb "
+                                        f"(explain, compare, identify, evaluate ...), not {verb!r}", lesson.id))
             if objective.id in seen_objectives:
                 problems.append(Problem(path, 2, f"objective id {objective.id!r} is used twice", lesson.id))
             seen_objectives.add(objective.id)

@@ -108,3 +108,16 @@ def test_reading_text_is_escaped(app, client, tmp_path):
     app.config["LESSONS_DIR"] = str(lessons)
     html = client.get("/readings/demo-source").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_unexpected_error_shows_the_500_page_without_a_traceback(app, client, monkeypatch):
+    import app.main.views as views
+
+    def explode():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "get_course", explode)
+    response = client.get("/")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something went wrong" in html and "boom" not in html and "Traceback" not in html

@@ -51,6 +51,7 @@ LESSON_RULES = {
     "glossary_quote_not_verbatim": "quote not found verbatim in one paragraph of demo-source",
     "glossary_unknown_see_also": "see_also 'nothing-here' is not a term id",
     "reading_date_without_note": "date is null: add date_note",
+    "objective_not_measurable": "should start with a measurable verb (explain, compare, identify, evaluate ...), not 'understand'",
 }
 
 
