@@ -49,10 +49,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     from app.admin.views import bp as admin_bp
+    from app.auth import data_views  # noqa: F401 - adds the data-rights routes to the auth blueprint
     from app.auth.views import bp as auth_bp
+    from app.learn.views import bp as learn_bp
     from app.main.views import bp as main_bp
+    from app.practice.views import bp as practice_bp
+    from app.quiz.views import bp as quiz_bp
 
-    for bp in (main_bp, auth_bp, admin_bp):
+    for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, admin_bp):
         app.register_blueprint(bp)
 
 
@@ -65,9 +69,14 @@ def register_handlers(app: Flask) -> None:
     register_error_handlers(app)
     register_headers(app)
 
+    from app.rendering import render_inline, render_markdown
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"logout_form": LogoutForm}
+
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(render_inline, "inline_markdown")
 
 
 def register_cli(app: Flask) -> None:

@@ -5,7 +5,9 @@ import enum
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, Integer, String
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -87,3 +89,85 @@ class QuestionRecord(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+def _user_fk() -> ForeignKey:
+    return ForeignKey("users.id", ondelete="CASCADE")
+
+
+class LessonCompletion(db.Model):
+    """A learner marked a lesson complete."""
+
+    __tablename__ = "lesson_completion"
+
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
+    lesson_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Answer(db.Model):
+    """One graded answer outside a quiz attempt (practice, review) or copied from a submitted quiz."""
+
+    __tablename__ = "answer"
+    __table_args__ = (Index("ix_answer_user_time", "user_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"))
+    objective_id: Mapped[str] = mapped_column(String(80))
+    mode: Mapped[str] = mapped_column(String(20))  # practice | review | quiz
+    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    score: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewCard(db.Model):
+    """The spaced-review schedule of one question for one learner (FSRS card state)."""
+
+    __tablename__ = "review_card"
+    __table_args__ = (Index("ix_review_card_user_due", "user_id", "due"),)
+
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"), primary_key=True)
+    card: Mapped[Any] = mapped_column(JSON)
+    due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attempt(db.Model):
+    """A quiz attempt: the drawn questions, their order seed, deadline and, once submitted, the score."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (Index("ix_attempt_user_started", "user_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    kind: Mapped[str] = mapped_column(String(20), default="mock")  # mock | assignment
+    title: Mapped[str] = mapped_column(String(200))
+    seed: Mapped[str] = mapped_column(String(40))
+    question_ids: Mapped[Any] = mapped_column(JSON)
+    feedback_policy: Mapped[str] = mapped_column(String(20), default="after_submit")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    timed_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0..1 share of the marks
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def submitted(self) -> bool:
+        """The attempt is closed and graded."""
+        return self.submitted_at is not None
+
+
+class AttemptAnswer(db.Model):
+    """The saved response to one question of an attempt (saved on every move, graded on submit)."""
+
+    __tablename__ = "attempt_answer"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"), primary_key=True)
+    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

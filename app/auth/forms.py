@@ -56,3 +56,11 @@ class LogoutForm(FlaskForm):
     """Log out (a POST, so a link elsewhere cannot log a user out)."""
 
     submit = SubmitField("Log out")
+
+
+class DeleteAccountForm(FlaskForm):
+    """Delete the account and everything stored about it; the password confirms it is you."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Delete my account and all my data")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,8 +16,15 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @public
 def home():
-    """Show what the course is and the unit map."""
-    return render_template("main/home.html", course=get_course())
+    """Show the unit map: lessons in order, time, the learner's progress, reviews and quizzes due."""
+    course = get_course()
+    context = {"course": course, "progress": None}
+    if current_user.is_authenticated:
+        from app.services import learning, progress, quizzes
+
+        context.update(progress=progress.lesson_progress(current_user.id, course), due=learning.due_count(current_user.id),
+                       open_attempts=quizzes.open_attempts(current_user.id))
+    return render_template("main/home.html", **context)
 
 
 @bp.route("/readings/<reading_id>")

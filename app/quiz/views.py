@@ -1,0 +1,134 @@
+"""Self-test quizzes: start, answer one question per page (saved on every move), submit, results."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.forms import CSRFForm
+from app.quiz.forms import MockQuizForm
+from app.security import logged_in
+from app.services import quizzes
+from app.services.content import get_course
+from course.grading import correct_response, grade
+from course.presentation import present
+from course.responses import ResponseError, form_values, parse_response
+from wtforms.fields.choices import SelectChoice
+
+bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+
+
+def _attempt_or_404(attempt_id: int):
+    attempt = quizzes.get_attempt(attempt_id, current_user.id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.route("/", methods=["GET", "POST"])
+@logged_in
+def new():
+    """Choose and start a self-test, or resume one in progress."""
+    course = get_course()
+    form = MockQuizForm()
+    form.lessons.choices = [SelectChoice(lesson.id, lesson.title) for lesson in course.lessons if course.questions_for(lesson.id)]
+    if form.validate_on_submit():
+        minutes = int(form.minutes.data) or None
+        try:
+            attempt = quizzes.start_mock(current_user.id, course, quizzes.MockSettings(tuple(form.lessons.data), form.count.data, minutes))
+        except quizzes.QuizError as exc:
+            flash(str(exc), "error")
+        else:
+            return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    return render_template("quiz/new.html", form=form, open_attempts=quizzes.open_attempts(current_user.id),
+                           history=quizzes.attempts_of(current_user.id, limit=10))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@logged_in
+def take(attempt_id: int):
+    """Show one question of an open attempt with its saved answer (resuming where the learner stopped)."""
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.submitted or quizzes.close_if_out_of_time(attempt):
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    course = get_course()
+    total = len(attempt.question_ids)
+    index = request.args.get("q", type=int)
+    index = attempt.position if index is None else min(max(index, 0), total - 1)
+    question = course.question_by_id[attempt.question_ids[index]]
+    shown = present(question, attempt.seed)
+    saved = quizzes.saved_responses(attempt, course)
+    return render_template("quiz/take.html", attempt=attempt, question=question, shown=shown, index=index, total=total,
+                           values=form_values(question, shown, saved.get(question.id)), saved=saved, form=CSRFForm(),
+                           course=course, now=clock.now(), deadline=clock.aware(attempt.deadline))
+
+
+@bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
+@logged_in
+def answer(attempt_id: int):
+    """Save the answer on this page, then go where the learner asked (next, previous, review)."""
+    attempt = _attempt_or_404(attempt_id)
+    course = get_course()
+    form = CSRFForm()
+    if not form.validate_on_submit():
+        abort(400)
+    index = request.form.get("index", type=int)
+    if index is None or not 0 <= index < len(attempt.question_ids):
+        abort(400)
+    question = course.question_by_id[attempt.question_ids[index]]
+    go = request.form.get("go", "next")
+    target = {"next": index + 1, "previous": index - 1}.get(go)
+    if go == "finish" or target is None or not 0 <= target < len(attempt.question_ids):
+        target = None
+    try:
+        response = parse_response(question, present(question, attempt.seed), request.form.getlist)
+        # The attempt resumes where the learner was heading, not on the page just saved.
+        quizzes.save_answer(attempt, question, response, index if target is None else target)
+    except quizzes.AttemptClosed as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    except (ResponseError, quizzes.QuizError) as exc:
+        flash(f"Not saved: {exc}", "error")
+        return redirect(url_for("quiz.take", attempt_id=attempt.id, q=index))
+    if target is None:
+        return redirect(url_for("quiz.finish", attempt_id=attempt.id))
+    return redirect(url_for("quiz.take", attempt_id=attempt.id, q=target))
+
+
+@bp.route("/attempts/<int:attempt_id>/finish", methods=["GET", "POST"])
+@logged_in
+def finish(attempt_id: int):
+    """Review which questions are answered, then submit (once, however often the form is sent)."""
+    attempt = _attempt_or_404(attempt_id)
+    course = get_course()
+    form = CSRFForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if not quizzes.submit(attempt, course=course):
+            flash("This attempt was already submitted; it was graded once and nothing changed.", "info")
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    if attempt.submitted or quizzes.close_if_out_of_time(attempt):
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    saved = quizzes.saved_responses(attempt, course)
+    questions = [course.question_by_id[q] for q in attempt.question_ids]
+    answered = [q.id for q in questions if q.id in saved and grade(q, saved[q.id]).answered]
+    return render_template("quiz/finish.html", attempt=attempt, questions=questions, answered=answered, form=form,
+                           deadline=clock.aware(attempt.deadline))
+
+
+@bp.route("/attempts/<int:attempt_id>/results")
+@logged_in
+def results(attempt_id: int):
+    """The score and, as the attempt's feedback policy allows, each answer with its evidence."""
+    attempt = _attempt_or_404(attempt_id)
+    if not attempt.submitted and not quizzes.close_if_out_of_time(attempt):
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    course = get_course()
+    saved = quizzes.saved_responses(attempt, course)
+    rows = []
+    for qid in attempt.question_ids:
+        question = course.question_by_id.get(qid)
+        if question is not None:
+            response = saved.get(qid)
+            rows.append((question, response, grade(question, response), correct_response(question)))
+    return render_template("quiz/results.html", attempt=attempt, rows=rows, course=course,
+                           show_feedback=attempt.feedback_policy == "after_submit")

@@ -1,0 +1,81 @@
+"""Small builders for question objects, so core tests need no bank file."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from course.model import (
+    Choice,
+    Evidence,
+    Matching,
+    MultipleResponse,
+    Numeric,
+    Ordering,
+    Pair,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
+
+EVIDENCE = [Evidence(source="s", quote="a b c d e")]
+
+
+def base(qid: str, qtype: str, objective: str = "01-demo.o1", **extra) -> dict:
+    """Keys every question has."""
+    return {
+        "id": qid,
+        "lesson": "01-demo",
+        "objective": objective,
+        "type": qtype,
+        "difficulty": 1,
+        "bloom": "remember",
+        "prompt": f"Prompt of {qid}?",
+        "explanation": "Because the source says so.",
+        "evidence": EVIDENCE,
+        **extra,
+    }
+
+
+def choices(n: int, keys: Sequence[int]) -> list[Choice]:
+    """n choices named c0..c(n-1); those in keys are correct. Feedback names the choice."""
+    return [Choice(text=f"c{i}", correct=i in keys, feedback=f"feedback c{i}") for i in range(n)]
+
+
+def single_choice(qid: str = "sc-1", key: int = 1, n: int = 4, objective: str = "01-demo.o1") -> SingleChoice:
+    return SingleChoice(**base(qid, "single_choice", objective), choices=choices(n, [key]))
+
+
+def multiple_response(qid: str = "mr-1", keys: Sequence[int] = (0, 1), n: int = 4,
+                      objective: str = "01-demo.o1") -> MultipleResponse:
+    return MultipleResponse(**base(qid, "multiple_response", objective), choices=choices(n, keys))
+
+
+def true_false(qid: str = "tf-1", answer: bool = True, objective: str = "01-demo.o1") -> TrueFalse:
+    return TrueFalse(**base(qid, "true_false", objective), answer=answer,
+                     feedback_if_true="picked true", feedback_if_false="picked false")
+
+
+def short_answer(qid: str = "sa-1", accept: Sequence[str] = ("Great Firewall", "Golden Shield"),
+                 feedback: str | None = "Think of China's internet filter.",
+                 objective: str = "01-demo.o1") -> ShortAnswer:
+    return ShortAnswer(**base(qid, "short_answer", objective), accept=list(accept), feedback=feedback)
+
+
+def numeric(qid: str = "nu-1", answer: float = 1500, tolerance: float = 0, unit: str | None = None,
+            objective: str = "01-demo.o1") -> Numeric:
+    return Numeric(**base(qid, "numeric", objective), answer=answer, tolerance=tolerance, unit=unit)
+
+
+def matching(qid: str = "ma-1", pairs: Sequence[tuple[str, str]] = (("A", "1"), ("B", "2"), ("C", "3"), ("D", "4")),
+             distractors: Sequence[str] = ("X",), objective: str = "01-demo.o1") -> Matching:
+    return Matching(**base(qid, "matching", objective), pairs=[Pair(left=l, right=r) for l, r in pairs],
+                    distractors=list(distractors))
+
+
+def ordering(qid: str = "or-1", sequence: Sequence[str] = ("a", "b", "c", "d"),
+             objective: str = "01-demo.o1") -> Ordering:
+    return Ordering(**base(qid, "ordering", objective), sequence=list(sequence))
+
+
+def one_of_each() -> list:
+    """One question of every type."""
+    return [single_choice(), multiple_response(), true_false(), short_answer(), numeric(), matching(), ordering()]
