@@ -75,9 +75,11 @@ class User(UserMixin, db.Model):
 
 
 class QuestionRecord(db.Model):
-    """The catalogue of question ids ever loaded, so answers keep a valid reference.
+    """The catalogue of question ids ever loaded (`flask course load`), with a hash of each version.
 
-    Ids are never reused: a question removed from the bank stays here, marked retired.
+    Ids are never reused: a question removed from the bank stays here, marked retired. Answers
+    refer to questions by id without a foreign key, so a bank deployed before `course load` runs
+    never makes an answer fail to save.
     """
 
     __tablename__ = "question"
@@ -113,7 +115,7 @@ class Answer(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk())
-    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"))
+    question_id: Mapped[str] = mapped_column(String(80), index=True)
     objective_id: Mapped[str] = mapped_column(String(80))
     mode: Mapped[str] = mapped_column(String(20))  # practice | review | quiz
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -129,7 +131,7 @@ class ReviewCard(db.Model):
     __table_args__ = (Index("ix_review_card_user_due", "user_id", "due"),)
 
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
-    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     card: Mapped[Any] = mapped_column(JSON)
     due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reviews: Mapped[int] = mapped_column(Integer, default=0)
@@ -167,7 +169,7 @@ class AttemptAnswer(db.Model):
     __tablename__ = "attempt_answer"
 
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), primary_key=True)
-    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

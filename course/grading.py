@@ -111,7 +111,7 @@ def _strip_unit(text: str, unit: str) -> str:
 
 
 def parse_number(raw: Any, unit: str | None = None) -> float | None:
-    """Read a number as people type it: '1,500', '1 500', '$310', '8.5%', '162000 cameras'."""
+    """Read a number as people type it: '1,500', '1 500', '$310', '8.5%', '162000 cameras', '$20.9 million'."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):

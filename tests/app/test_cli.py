@@ -50,16 +50,16 @@ def test_demo_accounts_only_on_an_empty_database(app, runner):
 
 def test_course_load_records_question_ids_and_retires_removed_ones(app, runner, tmp_path):
     result = runner.invoke(args=["course", "load"])
-    assert result.exit_code == 0 and "2 questions (2 new" in result.output
+    assert result.exit_code == 0 and "7 questions (7 new" in result.output
     with app.app_context():
-        assert {q.id for q in db.session.scalars(select(QuestionRecord))} == {"demo-001", "demo-002"}
+        assert {q.id for q in db.session.scalars(select(QuestionRecord))} == {f"demo-00{i}" for i in range(1, 8)}
     bank = tmp_path / "bank.yaml"
     text = (COURSE / "bank.yaml").read_text()
     bank.write_text(text[: text.index("  - id: demo-002")])
     app.config["QUESTION_BANK"] = str(bank)
     app.extensions.pop("oversight_course")
     result = runner.invoke(args=["course", "load"])
-    assert "1 retired" in result.output
+    assert "6 retired" in result.output
     with app.app_context():
         assert db.session.get(QuestionRecord, "demo-002").retired
 
@@ -67,7 +67,7 @@ def test_course_load_records_question_ids_and_retires_removed_ones(app, runner, 
 def test_course_validate_on_the_fixture(app, runner):
     result = runner.invoke(args=["course", "validate"])
     assert result.exit_code == 0, result.output
-    assert "Course valid: 1 lessons" in result.output
+    assert "Course valid: 1 lessons, 1 readings, 1 glossary terms, 7 questions." in result.output
 
 
 def test_course_validate_reports_errors_with_exit_1(app, runner, tmp_path):

@@ -25,7 +25,7 @@ def test_loads_the_fixture_course_into_typed_objects():
 
 def test_questions_remember_their_line():
     questions = load_bank(COURSE / "bank.yaml")
-    assert [q.line for q in questions] == [5, 18]
+    assert [q.line for q in questions][:2] == [5, 18] and len(questions) == 7
 
 
 def test_reading_paragraphs_get_stable_anchors():

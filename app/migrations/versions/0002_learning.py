@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 01:49:02.478178
+Create Date: 2026-11-22 01:53:39.313684
 
 """
 from alembic import op
@@ -28,11 +28,11 @@ def upgrade():
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('confidence', sa.String(length=10), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_answer_question_id_question')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_answer_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer'))
     )
     with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_answer_question_id'), ['question_id'], unique=False)
         batch_op.create_index('ix_answer_user_time', ['user_id', 'answered_at'], unique=False)
 
     op.create_table('attempt',
@@ -68,7 +68,6 @@ def upgrade():
     sa.Column('card', sa.JSON(), nullable=False),
     sa.Column('due', sa.DateTime(timezone=True), nullable=False),
     sa.Column('reviews', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_review_card_question_id_question')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_review_card_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'question_id', name=op.f('pk_review_card'))
     )
@@ -82,7 +81,6 @@ def upgrade():
     sa.Column('score', sa.Float(), nullable=True),
     sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['attempt_id'], ['attempt.id'], name=op.f('fk_attempt_answer_attempt_id_attempt'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_attempt_answer_question_id_question')),
     sa.PrimaryKeyConstraint('attempt_id', 'question_id', name=op.f('pk_attempt_answer'))
     )
     # ### end Alembic commands ###
@@ -102,6 +100,7 @@ def downgrade():
     op.drop_table('attempt')
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.drop_index('ix_answer_user_time')
+        batch_op.drop_index(batch_op.f('ix_answer_question_id'))
 
     op.drop_table('answer')
     # ### end Alembic commands ###

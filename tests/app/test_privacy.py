@@ -1,0 +1,105 @@
+"""Data rights: the export holds everything stored, CSV is formula-safe, deletion removes it all."""
+import csv
+import io
+import json
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Answer, Attempt, AttemptAnswer, LessonCompletion, ReviewCard, User
+from tests.conftest import PASSWORD, csrf_from, make_user
+
+# Every table that stores something about a person, and the words the privacy page uses for it.
+PRIVACY_PAGE = {
+    "users": "Email address",
+    "lesson_completion": "Lessons you marked complete",
+    "answer": "Your answers in practice and review",
+    "review_card": "Your review schedule",
+    "attempt": "Quiz attempts",
+    "attempt_answer": "your saved answers",
+}
+EXPORT_KEYS = {"users": "account", "lesson_completion": "lesson_completions", "answer": "answers",
+               "review_card": "review_schedule", "attempt": "attempts", "attempt_answer": "attempts"}
+
+
+def person_tables():
+    tables = set()
+    for table in db.metadata.sorted_tables:
+        if table.name == "users" or "user_id" in table.columns or any(fk.column.table.name == "attempt" for fk in table.foreign_keys):
+            tables.add(table.name)
+    return tables
+
+
+def build_history(client, app):
+    page = client.get("/lessons/01-demo").get_data(as_text=True)
+    client.post("/lessons/01-demo/complete", data={"csrf_token": csrf_from(page)})
+    page = client.get("/practice/demo-005").get_data(as_text=True)
+    client.post("/practice/demo-005", data={"csrf_token": csrf_from(page), "answer": "=HYPERLINK(\"http://evil\")"})
+    page = client.get("/quiz/").get_data(as_text=True)
+    response = client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "2", "minutes": "0"})
+    attempt_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    client.post(response.headers["Location"] + "/answer", data={"csrf_token": csrf_from(attempt_page), "index": "0", "answer": "x"})
+
+
+def test_the_privacy_page_lists_every_table_that_stores_personal_data(app, client):
+    html = client.get("/privacy").get_data(as_text=True)
+    with app.app_context():
+        tables = person_tables()
+    assert tables == set(PRIVACY_PAGE), "a new personal-data table must be added to the privacy page and the export"
+    for table in tables:
+        assert PRIVACY_PAGE[table] in html, table
+
+
+def test_export_json_has_every_record(app, client, login_as):
+    login_as("student")
+    build_history(client, app)
+    response = client.get("/account/data.json")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["email"] == "student@example.org" and "hash" not in json.dumps(data["account"]).replace("scrypt hash", "")
+    assert [c["lesson_id"] for c in data["lesson_completions"]] == ["01-demo"]
+    assert data["answers"][0]["question_id"] == "demo-005"
+    assert data["review_schedule"][0]["question_id"] == "demo-005"
+    assert len(data["attempts"]) == 1 and len(data["attempts"][0]["answers"]) == 1
+    assert set(EXPORT_KEYS.values()) <= set(data)
+
+
+def test_export_csv_neutralises_formulas(app, client, login_as):
+    login_as("student", "=1+2@example.org")  # a valid address that a spreadsheet would run
+    build_history(client, app)
+    rows = list(csv.reader(io.StringIO(client.get("/account/data.csv").get_data(as_text=True))))
+    assert rows[0][0] == "record"
+    account = next(r for r in rows if r[0] == "account")
+    assert account[2] == "'=1+2@example.org"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_data_page_shows_counts(app, client, login_as):
+    login_as("student")
+    build_history(client, app)
+    html = client.get("/account/data").get_data(as_text=True)
+    assert "student@example.org" in html and "Download as JSON" in html and "Delete my account" in html
+
+
+def test_delete_account_removes_every_row(app, client, login_as):
+    login_as("student")
+    make_user(app, "keep@example.org")  # a second learner who must stay
+    build_history(client, app)
+    page = client.get("/account/data").get_data(as_text=True)
+    response = client.post("/account/delete", data={"csrf_token": csrf_from(page), "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+    assert "have been deleted" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        for model in (LessonCompletion, Answer, ReviewCard, Attempt, AttemptAnswer):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0, model.__tablename__
+        assert [u.email for u in db.session.scalars(select(User))] == ["keep@example.org"]
+    assert client.get("/account/data").status_code == 302
+
+
+def test_delete_needs_the_password(app, client, login_as):
+    login_as("student")
+    page = client.get("/account/data").get_data(as_text=True)
+    client.post("/account/delete", data={"csrf_token": csrf_from(page), "password": "wrong password"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert "nothing was deleted" in client.get("/account/data").get_data(as_text=True)
