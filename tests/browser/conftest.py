@@ -70,7 +70,7 @@ def base_url(live_server: str) -> str:
 
 
 @pytest.fixture()
-def check_page(page, request):
+def check_page(request):
     """Run axe on the current page (zero violations) and save a screenshot named after it."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -78,7 +78,8 @@ def check_page(page, request):
     SCREENSHOTS.mkdir(exist_ok=True)
     backend = "pg" if "postgresql" in request.node.name else "sqlite"
 
-    def _check(name: str) -> None:
+    def _check(name: str, page=None) -> None:
+        page = page or request.getfixturevalue("page")
         page.screenshot(path=str(SCREENSHOTS / f"{backend}-{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"), full_page=True)
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
