@@ -5,6 +5,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from app.models import Role
 from app.services import accounts
 
 DATA = Path(__file__).parent / "data"
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # the fixed clock's starting time
 COURSE = DATA / "course"
 PASSWORD = "correct horse battery"
 
@@ -166,6 +168,20 @@ def login_as(app: Flask, client: FlaskClient, auth: Auth):
         return user_id
 
     return _login
+
+
+@pytest.fixture()
+def fixed_clock(monkeypatch):
+    """Freeze the app's clock at T0; a test moves it by setting fixed_clock["now"]."""
+    state = {"now": T0}
+    monkeypatch.setattr("app.clock.now", lambda: state["now"])
+    return state
+
+
+@pytest.fixture()
+def student(login_as) -> int:
+    """A logged-in student; returns the user id."""
+    return login_as("student")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -7,22 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Answer, LessonCompletion, ReviewCard
-from tests.conftest import csrf_from
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture()
-def fixed_clock(monkeypatch):
-    """A clock the test moves by hand."""
-    state = {"now": T0}
-    monkeypatch.setattr("app.clock.now", lambda: state["now"])
-    return state
-
-
-@pytest.fixture()
-def student(login_as):
-    return login_as("student")
+from tests.conftest import T0, csrf_from
 
 
 def answer(client, qid, **fields):
@@ -144,7 +129,7 @@ def test_feedback_of_another_learner_is_not_found(app, client, student, auth):
     response, _ = answer(client, "demo-002", answer="1")
     location = response.headers["Location"]
     auth.logout()
-    from tests.conftest import make_user
+    from tests.conftest import T0, make_user
     make_user(app, "other@example.org")
     auth.login("other@example.org")
     assert client.get(location).status_code == 404

@@ -8,21 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer
-from tests.conftest import Auth, csrf_from, make_user
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture()
-def fixed_clock(monkeypatch):
-    state = {"now": T0}
-    monkeypatch.setattr("app.clock.now", lambda: state["now"])
-    return state
-
-
-@pytest.fixture()
-def student(login_as):
-    return login_as("student")
+from tests.conftest import T0, Auth, csrf_from, make_user
 
 
 def start(client, count=7, minutes="0"):
