@@ -55,8 +55,11 @@ def register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.practice.views import bp as practice_bp
     from app.quiz.views import bp as quiz_bp
+    from app.classes.views import bp as classes_bp
+    from app.teach import reports  # noqa: F401 - adds the report routes to the teach blueprint
+    from app.teach.views import bp as teach_bp
 
-    for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, admin_bp):
+    for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, classes_bp, teach_bp, admin_bp):
         app.register_blueprint(bp)
 
 

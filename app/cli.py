@@ -73,7 +73,68 @@ def validate_course(bank: Path | None, lessons: Path | None) -> None:
     raise SystemExit(code)
 
 
+export_cli = AppGroup("export", help="Export grades and questions.")
+
+
+@export_cli.command("grades")
+@click.option("--format", "fmt", type=click.Choice(["long", "wide", "canvas", "moodle"]), required=True)
+@click.option("--section", "section_id", type=int, default=None, help="One section's id (default: every section).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write (UTF-8 CSV).")
+def export_grades(fmt: str, section_id: int | None, out: Path) -> None:
+    """Write a grade export, streamed with constant memory, with a progress bar."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Section
+    from app.services.grades import grade_rows, learner_count
+    from course.exports.grades import export_csv
+
+    ids = [section_id] if section_id is not None else list(db.session.scalars(select(Section.id)))
+    if section_id is not None and db.session.get(Section, section_id) is None:
+        raise click.ClickException(f"No section with id {section_id}.")
+    columns, learners = grade_rows(ids)
+    total = learner_count(ids)
+    with out.open("w", encoding="utf-8", newline="") as handle, click.progressbar(
+            length=total, label=f"Exporting {total} learners", file=sys.stderr) as bar:
+        def counted():
+            for item in learners:
+                bar.update(1)
+                yield item
+        for chunk in export_csv(fmt, columns, counted()):
+            handle.write(chunk)
+    click.echo(f"Wrote {fmt} grades for {total} learner rows and {len(columns)} assignments to {out}.")
+
+
+@export_cli.command("questions")
+@click.option("--format", "fmt", type=click.Choice(["qti", "moodle-xml", "gift"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_questions(fmt: str, out: Path) -> None:
+    """Write the question bank as a Canvas QTI 1.2 zip, Moodle XML or GIFT."""
+    from app.services.question_export import export_questions as build
+
+    data, count, skipped = build(get_course(), fmt)
+    out.write_bytes(data)
+    note = f" ({skipped} ordering questions have no equivalent there and were left out; see docs/question-exports.md)" if skipped else ""
+    click.echo(f"Wrote {count} questions as {fmt} to {out}{note}.")
+
+
+@click.command("demo")
+@click.option("--learners", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo(learners: int, seed: int) -> None:
+    """Create a demo section of synthetic learners with realistic attempts (for dashboards and benchmarks)."""
+    from app.services.demo import DEMO_PASSWORD, create_demo
+
+    report = create_demo(get_course(), learners, seed)
+    click.echo(f"Created section {report.section.id} \"{report.section.name}\" (join code {report.section.join_code}) "
+               f"with {report.learners} learners, {report.attempts} attempts and {report.answers} answers.")
+    click.echo(f"Log in as {report.instructor_email} (password demo-instructor-pass) to see the dashboard; "
+               f"learners use the password {DEMO_PASSWORD}.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users_cli)
     app.cli.add_command(course_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(demo)

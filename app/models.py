@@ -156,6 +156,7 @@ class Attempt(db.Model):
     timed_out: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0..1 share of the marks
     position: Mapped[int] = mapped_column(Integer, default=0)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), nullable=True, index=True)
 
     @property
     def submitted(self) -> bool:
@@ -173,3 +174,86 @@ class AttemptAnswer(db.Model):
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Section(db.Model):
+    """A class an instructor runs; students join it with its code."""
+
+    __tablename__ = "section"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    term: Mapped[str] = mapped_column(String(60), default="")
+    instructor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Enrollment(db.Model):
+    """A student's membership of a section."""
+
+    __tablename__ = "enrollment"
+
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assignment(db.Model):
+    """A graded quiz set for a section, with its rules."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    lesson_ids: Mapped[Any] = mapped_column(JSON)
+    objective_ids: Mapped[Any] = mapped_column(JSON)  # empty: every objective of the lessons
+    question_types: Mapped[Any] = mapped_column(JSON)  # empty: every type
+    num_questions: Mapped[int] = mapped_column(Integer)
+    opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attempts_allowed: Mapped[int] = mapped_column(Integer, default=1)  # 0: unlimited
+    counting: Mapped[str] = mapped_column(String(10), default="highest")  # highest | last | average | first
+    points: Mapped[float] = mapped_column(Float, default=10)
+    feedback_policy: Mapped[str] = mapped_column(String(20), default="after_submit")  # after_submit | after_due | never
+    answers_policy: Mapped[str] = mapped_column(String(20), default="after_due")  # after_submit | after_due | never
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Extension(db.Model):
+    """Extra time or a later due date for one learner on one assignment."""
+
+    __tablename__ = "extension"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ScoreOverride(db.Model):
+    """An instructor's manual score for one learner on one assignment, with the reason."""
+
+    __tablename__ = "score_override"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
+    points: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(500))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditLog(db.Model):
+    """Who changed what: role changes, deactivations, score overrides, extensions, removals."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[Any] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

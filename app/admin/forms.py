@@ -13,3 +13,9 @@ class RoleForm(FlaskForm):
 
     role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
     submit = SubmitField("Save role")
+
+
+class ActiveForm(FlaskForm):
+    """Deactivate or reactivate an account."""
+
+    submit = SubmitField("Change")

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.admin.forms import RoleForm
+from app.admin.forms import ActiveForm, RoleForm
 from app.extensions import db
 from app.models import Role, User
 from app.security import role_required
@@ -26,7 +26,7 @@ def users():
     pagination = db.paginate(stmt, page=max(page, 1), per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
     forms = {u.id: RoleForm(formdata=None, role=u.role, prefix=f"u{u.id}") for u in pagination.items}
     total = db.session.scalar(select(func.count()).select_from(User))
-    return render_template("admin/users.html", pagination=pagination, forms=forms, q=query, total=total)
+    return render_template("admin/users.html", pagination=pagination, forms=forms, q=query, total=total, active_form=ActiveForm())
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -46,3 +46,69 @@ def set_role(user_id: int):
     else:
         flash("That role change was not valid; nothing was changed.", "error")
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required(Role.ADMIN)
+def set_active(user_id: int):
+    """Deactivate or reactivate an account (audited)."""
+    if db.session.get(User, user_id) is None:
+        abort(404)
+    if ActiveForm().validate_on_submit():
+        try:
+            user = accounts.set_active(current_user, user_id, request.form.get("active") == "1")
+        except accounts.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
+    return redirect(url_for("admin.users", q=request.args.get("q") or None))
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    """The audit log of admin and override actions, newest first."""
+    from app.services import audit
+
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    entries = audit.recent(limit=100, offset=(page - 1) * 100)
+    actors = {u.id: u.email for u in db.session.scalars(select(User).where(User.id.in_({e.actor_id for e in entries if e.actor_id})))}
+    return render_template("admin/audit.html", entries=entries, actors=actors, page=page)
+
+
+@bp.route("/exports")
+@role_required(Role.ADMIN)
+def exports():
+    """Grade exports for any section and question exports in every format."""
+    from app.services.sections import roster_size, visible_sections
+
+    return render_template("admin/exports.html", sections=[(s, roster_size(s.id)) for s in visible_sections(current_user)])
+
+
+@bp.route("/exports/grades.<fmt>.csv")
+@role_required(Role.ADMIN)
+def export_all_grades(fmt: str):
+    """Every section's grades in one file."""
+    from app.services.grades import sections_for
+    from app.teach.reports import csv_download
+    from course.exports.grades import FORMATS
+
+    if fmt not in FORMATS:
+        abort(404)
+    return csv_download(fmt, [s.id for s in sections_for(current_user, None)], f"oversight-grades-all-{fmt}.csv")
+
+
+@bp.route("/exports/questions.<fmt>")
+@role_required(Role.ADMIN)
+def export_questions(fmt: str):
+    """The question bank as QTI (Canvas), Moodle XML or GIFT."""
+    from flask import Response
+
+    from app.services.content import get_course
+    from app.services.question_export import FORMATS, export_questions as build
+
+    if fmt not in FORMATS:
+        abort(404)
+    mimetype, name = FORMATS[fmt]
+    data, _, _ = build(get_course(), fmt)
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -7,7 +7,10 @@ from flask_login import current_user
 from app import clock
 from app.forms import CSRFForm
 from app.quiz.forms import MockQuizForm
+from app.extensions import db
+from app.models import Assignment
 from app.security import logged_in
+from app.services import assignments
 from app.services import quizzes
 from app.services.content import get_course
 from course.grading import correct_response, grade
@@ -130,5 +133,10 @@ def results(attempt_id: int):
         if question is not None:
             response = saved.get(qid)
             rows.append((question, response, grade(question, response), correct_response(question)))
-    return render_template("quiz/results.html", attempt=attempt, rows=rows, course=course,
-                           show_feedback=attempt.feedback_policy == "after_submit")
+    show_feedback = show_answers = True
+    assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id else None
+    if assignment is not None:
+        show_feedback = assignments.released(assignment.feedback_policy, assignment, attempt.user_id)
+        show_answers = assignments.released(assignment.answers_policy, assignment, attempt.user_id)
+    return render_template("quiz/results.html", attempt=attempt, rows=rows, course=course, assignment=assignment,
+                           show_feedback=show_feedback or show_answers, show_answers=show_answers)

@@ -78,8 +78,29 @@ def set_role(actor: User, user_id: int, role: Role) -> User:
         raise AccountError("No such user.")
     if user.id == actor.id and role is not Role.ADMIN:
         raise AccountError("You cannot remove your own admin role; ask another admin.")
+    if user.role != role.value:
+        from app.services import audit
+
+        audit.record(actor.id, "user.role", user.email, before=user.role, after=role.value)
     user.role = role.value
     db.session.commit()
+    return user
+
+
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    """Deactivate (or reactivate) an account; a deactivated user is logged out everywhere."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("No such user.")
+    if user.id == actor.id:
+        raise AccountError("You cannot deactivate your own account.")
+    if user.active != active:
+        from app.services import audit
+
+        user.active = active
+        user.session_version += 1  # ends the user's sessions
+        audit.record(actor.id, "user.activate" if active else "user.deactivate", user.email)
+        db.session.commit()
     return user
 
 

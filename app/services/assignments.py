@@ -1,0 +1,204 @@
+"""Assignments: graded quizzes for a section, their rules, extensions, overrides and final scores."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import Assignment, Attempt, Enrollment, Extension, ScoreOverride, Section, User
+from app.services import audit
+from course.catalog import Course
+from course.drawing import draw
+from course.gradebook import COUNTING, AttemptScore, counted_score, points
+from course.model import QUESTION_TYPES, Question
+
+POLICIES = ("after_submit", "after_due", "never")
+
+
+class AssignmentError(ValueError):
+    """An assignment request that cannot be honoured; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class AssignmentSettings:
+    """Everything an instructor sets for a graded quiz."""
+
+    title: str
+    lesson_ids: tuple[str, ...]
+    objective_ids: tuple[str, ...]
+    question_types: tuple[str, ...]
+    num_questions: int
+    opens_at: datetime
+    due_at: datetime
+    time_limit_minutes: int | None
+    attempts_allowed: int
+    counting: str
+    points: float
+    feedback_policy: str
+    answers_policy: str
+
+
+def pool(course: Course, lesson_ids, objective_ids, question_types) -> list[Question]:
+    """The questions an assignment may draw from."""
+    return [q for q in course.questions if q.lesson in lesson_ids
+            and (not objective_ids or q.objective in objective_ids)
+            and (not question_types or q.type in question_types)]
+
+
+def check_settings(course: Course, s: AssignmentSettings) -> None:
+    """Refuse settings that would make an unusable assignment, with a message saying why."""
+    if not s.title.strip():
+        raise AssignmentError("Give the assignment a title.")
+    unknown = [i for i in s.lesson_ids if i not in course.lesson_by_id]
+    if not s.lesson_ids or unknown:
+        raise AssignmentError("Choose at least one lesson of the course.")
+    objectives = {o.id for i in s.lesson_ids for o in course.lesson_by_id[i].meta.objectives}
+    if any(o not in objectives for o in s.objective_ids):
+        raise AssignmentError("Every chosen objective must belong to a chosen lesson.")
+    if any(t not in QUESTION_TYPES for t in s.question_types):
+        raise AssignmentError("Unknown question type.")
+    available = len(pool(course, s.lesson_ids, s.objective_ids, s.question_types))
+    if not 1 <= s.num_questions <= available:
+        raise AssignmentError(f"Choose between 1 and {available} questions (that many match your choices).")
+    if s.due_at <= s.opens_at:
+        raise AssignmentError("The due date must be after the opening date.")
+    if s.counting not in COUNTING or s.feedback_policy not in POLICIES or s.answers_policy not in POLICIES:
+        raise AssignmentError("Choose one of the offered options.")
+    if s.points <= 0 or s.attempts_allowed < 0:
+        raise AssignmentError("Points must be positive and attempts zero (unlimited) or more.")
+
+
+def create(actor: User, section: Section, course: Course, s: AssignmentSettings) -> Assignment:
+    """Create an assignment for a section after checking its settings."""
+    check_settings(course, s)
+    assignment = Assignment(section_id=section.id, title=s.title.strip(), lesson_ids=list(s.lesson_ids),
+                            objective_ids=list(s.objective_ids), question_types=list(s.question_types),
+                            num_questions=s.num_questions, opens_at=s.opens_at, due_at=s.due_at,
+                            time_limit_minutes=s.time_limit_minutes, attempts_allowed=s.attempts_allowed,
+                            counting=s.counting, points=s.points, feedback_policy=s.feedback_policy,
+                            answers_policy=s.answers_policy, created_at=clock.now())
+    db.session.add(assignment)
+    audit.record(actor.id, "assignment.create", f"section {section.id}", title=assignment.title)
+    db.session.commit()
+    return assignment
+
+
+def of_section(section_id: int) -> list[Assignment]:
+    """A section's assignments by due date."""
+    return list(db.session.scalars(select(Assignment).where(Assignment.section_id == section_id).order_by(Assignment.due_at)))
+
+
+def extension_for(assignment: Assignment, user_id: int) -> Extension | None:
+    """The learner's extension, if any."""
+    return db.session.get(Extension, (assignment.id, user_id))
+
+
+def effective_due(assignment: Assignment, user_id: int) -> datetime:
+    """The due date for this learner, after any extension."""
+    ext = extension_for(assignment, user_id)
+    due = clock.aware(ext.due_at) if ext and ext.due_at else None
+    return max(due, clock.aware(assignment.due_at)) if due else clock.aware(assignment.due_at)
+
+
+def attempts(assignment: Assignment, user_id: int) -> list[Attempt]:
+    """The learner's attempts at an assignment, oldest first."""
+    stmt = select(Attempt).where(Attempt.assignment_id == assignment.id, Attempt.user_id == user_id).order_by(Attempt.started_at)
+    return list(db.session.scalars(stmt))
+
+
+def is_enrolled(user_id: int, section_id: int) -> bool:
+    """Whether the learner is on the section's roster."""
+    return db.session.get(Enrollment, (section_id, user_id)) is not None
+
+
+def start_attempt(user: User, assignment: Assignment, course: Course) -> Attempt:
+    """Open an attempt if the assignment is open, the learner enrolled and attempts remain."""
+    now = clock.now()
+    if not is_enrolled(user.id, assignment.section_id):
+        raise AssignmentError("You are not in this assignment's section.")
+    if now < clock.aware(assignment.opens_at):
+        raise AssignmentError("This assignment is not open yet.")
+    due = effective_due(assignment, user.id)
+    if now >= due:
+        raise AssignmentError("This assignment is past its due date.")
+    previous = attempts(assignment, user.id)
+    if any(a.submitted_at is None for a in previous):
+        raise AssignmentError("You have an attempt in progress: resume it.")
+    if assignment.attempts_allowed and len(previous) >= assignment.attempts_allowed:
+        raise AssignmentError("You have used every attempt this assignment allows.")
+    seed = secrets.token_hex(8)
+    questions = draw(pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types),
+                     assignment.num_questions, seed)
+    deadline = due
+    if assignment.time_limit_minutes:
+        ext = extension_for(assignment, user.id)
+        minutes = assignment.time_limit_minutes + (ext.extra_minutes if ext else 0)
+        deadline = min(due, now + timedelta(minutes=minutes))
+    attempt = Attempt(user_id=user.id, kind="assignment", assignment_id=assignment.id, title=assignment.title,
+                      seed=seed, question_ids=[q.id for q in questions], started_at=now, deadline=deadline,
+                      feedback_policy=assignment.feedback_policy)
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def released(policy: str, assignment: Assignment, user_id: int) -> bool:
+    """Whether a feedback or answers policy lets the learner see it now."""
+    if policy == "after_submit":
+        return True
+    if policy == "after_due":
+        return clock.now() >= effective_due(assignment, user_id)
+    return False
+
+
+def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attempt] | None = None) -> tuple[float | None, str]:
+    """The points that count for a learner, and why ("overridden", "graded", "in progress", "missing")."""
+    override = db.session.get(ScoreOverride, (assignment.id, user_id))
+    if override is not None:
+        return override.points, "overridden"
+    rows = attempts(assignment, user_id) if attempt_rows is None else attempt_rows
+    scores = [AttemptScore(clock.aware(a.submitted_at), a.score or 0.0) for a in rows if a.submitted_at is not None]
+    counted = counted_score(scores, assignment.counting)
+    if counted is None:
+        return None, "in progress" if rows else "missing"
+    return points(counted, assignment.points), "graded"
+
+
+def set_extension(actor: User, assignment: Assignment, user_id: int, extra_minutes: int, due_at: datetime | None) -> None:
+    """Give a learner extra time and/or a later due date (replacing any earlier extension)."""
+    if extra_minutes < 0 or (due_at is not None and due_at <= clock.aware(assignment.opens_at)):
+        raise AssignmentError("Extra minutes must be zero or more and a new due date after the opening date.")
+    ext = extension_for(assignment, user_id) or Extension(assignment_id=assignment.id, user_id=user_id)
+    ext.extra_minutes, ext.due_at = extra_minutes, due_at
+    db.session.add(ext)
+    audit.record(actor.id, "extension.set", f"assignment {assignment.id}", user_id=user_id, extra_minutes=extra_minutes,
+                 due_at=due_at.isoformat() if due_at else None)
+    db.session.commit()
+
+
+def override(actor: User, assignment: Assignment, user_id: int, new_points: float, reason: str) -> None:
+    """Set a learner's score by hand; a reason is required and the change is audited."""
+    reason = reason.strip()
+    if not reason:
+        raise AssignmentError("Give a reason for the override; it is kept in the audit log.")
+    if not 0 <= new_points <= assignment.points:
+        raise AssignmentError(f"The score must be between 0 and {assignment.points:g}.")
+    before, _ = final_points(assignment, user_id)
+    row = db.session.get(ScoreOverride, (assignment.id, user_id)) or ScoreOverride(assignment_id=assignment.id, user_id=user_id)
+    row.points, row.reason, row.actor_id, row.created_at = new_points, reason[:500], actor.id, clock.now()
+    db.session.add(row)
+    audit.record(actor.id, "score.override", f"assignment {assignment.id}", user_id=user_id, before=before,
+                 after=new_points, reason=reason[:500])
+    db.session.commit()
+
+
+def for_student(user_id: int) -> list[tuple[Assignment, Section]]:
+    """Every assignment of the student's sections, soonest due first."""
+    stmt = (select(Assignment, Section).join(Section, Section.id == Assignment.section_id)
+            .join(Enrollment, Enrollment.section_id == Section.id).where(Enrollment.user_id == user_id)
+            .order_by(Assignment.due_at))
+    return [(a, s) for a, s in db.session.execute(stmt)]

@@ -1,0 +1,76 @@
+"""Item statistics from stored answers: one query, then the core's analysis."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assignment, Attempt, AttemptAnswer, Enrollment, Role, Section, User
+from course.analytics import ItemInfo, ItemResponse, TestStats, analyse
+from course.catalog import Course
+from course.model import MultipleResponse, Question, SingleChoice, TrueFalse
+
+
+def item_info(question: Question) -> ItemInfo:
+    """What the analysis needs to know about a question's options."""
+    if isinstance(question, (SingleChoice, MultipleResponse)):
+        return ItemInfo(question.id, len(question.choices), frozenset(i for i, c in enumerate(question.choices) if c.correct))
+    if isinstance(question, TrueFalse):
+        return ItemInfo(question.id, 2, frozenset({0 if question.answer else 1}))
+    return ItemInfo(question.id)
+
+
+def choices_of(question: Question | None, response) -> tuple[int, ...] | None:
+    """The option indices a stored response picked (choice types only)."""
+    if response is None or question is None:
+        return None
+    if isinstance(question, SingleChoice):
+        return (int(response),)
+    if isinstance(question, MultipleResponse):
+        return tuple(sorted(int(i) for i in response))
+    if isinstance(question, TrueFalse):
+        return (0,) if response else (1,)
+    return None
+
+
+def _responses(rows: Iterable, course: Course) -> Iterator[ItemResponse]:
+    for attempt_id, question_id, response, score in rows:
+        question = course.question_by_id.get(question_id)
+        yield ItemResponse(attempt_id, question_id, score or 0.0, choices_of(question, response))
+
+
+
+def graded_rows(attempt_filter) -> Iterator[tuple]:
+    """(attempt id, question id, response, score) for every question of every submitted attempt matched."""
+    attempts = db.session.execute(select(Attempt.id, Attempt.question_ids).where(Attempt.submitted_at.is_not(None), attempt_filter)
+                                  .execution_options(yield_per=2000))
+    drawn = {attempt_id: list(qids) for attempt_id, qids in attempts}
+    if not drawn:
+        return
+    stmt = (select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.response, AttemptAnswer.score)
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id).where(Attempt.submitted_at.is_not(None), attempt_filter))
+    answered: set[tuple[int, str]] = set()
+    for row in db.session.execute(stmt.execution_options(yield_per=5000)):
+        answered.add((row[0], row[1]))
+        yield tuple(row)
+    for attempt_id, qids in drawn.items():
+        for qid in qids:
+            if (attempt_id, qid) not in answered:
+                yield attempt_id, qid, None, 0.0
+
+
+def for_assignment(assignment: Assignment, course: Course) -> TestStats:
+    """Item statistics of one assignment's submitted attempts."""
+    rows = graded_rows(Attempt.assignment_id == assignment.id)
+    return analyse(_responses(rows, course), {q.id: item_info(q) for q in course.questions})
+
+
+def across_bank(user: User, course: Course) -> TestStats:
+    """Item statistics across every submitted attempt the user may see (an admin: all)."""
+    if user.has_role(Role.ADMIN):
+        condition = Attempt.id.is_not(None)
+    else:
+        mine = select(Enrollment.user_id).join(Section, Section.id == Enrollment.section_id).where(Section.instructor_id == user.id)
+        condition = Attempt.user_id.in_(mine)
+    return analyse(_responses(graded_rows(condition), course), {q.id: item_info(q) for q in course.questions})

@@ -1,0 +1,68 @@
+"""Instructor forms: sections, assignments, extensions, overrides."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (DateTimeLocalField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
+                     SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.quiz.forms import MultiCheckboxField
+from course.model import QUESTION_TYPES
+
+_WHEN = [SelectChoice("after_submit", "Right after submitting"), SelectChoice("after_due", "After the due date"),
+         SelectChoice("never", "Never")]
+
+
+class SectionForm(FlaskForm):
+    """Create a section."""
+
+    name = StringField("Section name", validators=[DataRequired(), Length(max=120)])
+    term = StringField("Term", description="For example: Spring 2027", validators=[Optional(), Length(max=60)])
+    submit = SubmitField("Create section")
+
+
+class AssignmentForm(FlaskForm):
+    """Set up a graded quiz for a section. Times are in UTC."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    lessons = MultiCheckboxField("Lessons covered", validators=[DataRequired(message="Choose at least one lesson.")])
+    objectives = MultiCheckboxField("Only these objectives (optional)")
+    types = MultiCheckboxField("Only these question types (optional)",
+                               choices=[SelectChoice(t, t.replace("_", " ")) for t in QUESTION_TYPES])
+    num_questions = IntegerField("Number of questions", default=10, validators=[InputRequired(), NumberRange(min=1, max=100)])
+    opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    due_at = DateTimeLocalField("Due (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    time_limit_minutes = IntegerField("Time limit in minutes (empty: none)", validators=[Optional(), NumberRange(min=1, max=600)])
+    attempts_allowed = IntegerField("Attempts allowed (0: unlimited)", default=1, validators=[InputRequired(), NumberRange(min=0, max=50)])
+    counting = SelectField("Which attempt counts", choices=[SelectChoice("highest", "Highest"), SelectChoice("last", "Last"),
+                                                            SelectChoice("average", "Average"), SelectChoice("first", "First")])
+    points = DecimalField("Points", default=10, places=2, validators=[InputRequired(), NumberRange(min=0.01, max=1000)])
+    feedback_policy = SelectField("Show right/wrong and feedback", choices=_WHEN, default="after_submit")
+    answers_policy = SelectField("Show the right answers and evidence", choices=_WHEN, default="after_due")
+    submit = SubmitField("Create assignment")
+
+
+class ExtensionForm(FlaskForm):
+    """Extra time or a later due date for one learner."""
+
+    user_id = HiddenField(validators=[DataRequired()])
+    extra_minutes = IntegerField("Extra minutes", default=0, validators=[InputRequired(), NumberRange(min=0, max=600)])
+    due_at = DateTimeLocalField("New due date (UTC, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    submit = SubmitField("Save extension")
+
+
+class OverrideForm(FlaskForm):
+    """Set a learner's score by hand, with a reason."""
+
+    user_id = HiddenField(validators=[DataRequired()])
+    points = DecimalField("Score (points)", places=2, validators=[InputRequired(), NumberRange(min=0)])
+    reason = TextAreaField("Reason (kept in the audit log)", validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField("Override score")
+
+
+class RemoveForm(FlaskForm):
+    """Take a student off the roster."""
+
+    user_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Remove")

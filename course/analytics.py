@@ -1,0 +1,350 @@
+"""Item analysis of quiz responses: how hard each question is, how well it separates stronger from
+weaker attempts, and how reliable the quiz is as a whole.
+
+In the spirit of Moodle's quiz statistics, with these choices:
+
+* **Attempt score** is the mean of the attempt's item scores (0..1), so attempts that drew
+  different numbers of items are comparable.
+* **Facility** is an item's mean score, with a 95% interval: the Wilson score interval when every
+  score on the item is 0 or 1, else mean ± 1.96·SE clipped to [0, 1] ((0, 1) when n = 1, as one
+  partial-credit score says nothing about spread). `sd` is the sample SD (0.0 when n < 2).
+* **Discrimination** is the corrected item-total correlation: Pearson r between the item score and
+  the *rest score*, the attempt's mean over its other items. Only attempts with at least one other
+  item take part (a lone item has no rest score). It is None when fewer than 3 attempts take part
+  or either side has zero variance. Its 95% interval uses Fisher's z (needs more than 3 attempts;
+  a perfect ±1 has the degenerate interval (r, r)).
+* **Discriminative efficiency** is discrimination divided by the largest correlation the two sets
+  of scores could reach: Pearson r between the item scores sorted ascending and the rest scores
+  sorted ascending (Moodle's definition). An item whose correct answers go exactly to the attempts
+  doing best on the rest of the quiz has efficiency 1, even when r itself is well below 1.
+* **Reliability**: when every attempt has every item (a complete matrix), Cronbach's alpha,
+  labelled "KR-20" when every score is 0 or 1 (the same formula). When attempts drew different
+  items, standardised alpha k·r̄ / (1 + (k−1)·r̄): r̄ is the mean pairwise inter-item Pearson r over
+  the attempts holding both items (pairs with fewer than 3 such attempts, or zero variance on
+  either side, are skipped), k the mean number of items per attempt. Alpha is "not computable"
+  (None) with fewer than 2 items or attempts, zero variance of attempt totals, no qualifying pair,
+  or a standardised denominator ≤ 0. A negative alpha is reported as computed; the standard error
+  of measurement sd·√(1−alpha) (attempt-score scale) is then None.
+* Zero variance means a sum of squared deviations of at most `ZERO_SS` per observation (an SD
+  below 10⁻⁶ on the 0..1 scale), so rounding noise never passes for a real spread.
+
+Only items that appear in the responses are reported; `items` adds what the responses cannot say
+(option count, keys). For an item with no `option_count`, the option count is inferred from the
+largest option index picked. Malformed input raises ValueError: a score outside 0..1, the same
+item twice in one attempt, or an option index outside the item's options.
+
+The work is vectorised with numpy on a dense attempts × items matrix (8 bytes a cell per array),
+so 10,000 attempts of a 30-item quiz take a fraction of a second.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
+
+import numpy as np
+
+Z95 = 1.96
+TOO_HARD = 0.2  # facility below this
+TOO_EASY = 0.95  # facility above this
+LOW_DISCRIMINATION = 0.2  # discrimination below this
+SMALL_SAMPLE = 20  # n below this
+ZERO_SS = 1e-12  # sum of squared deviations per observation at or below which variance counts as zero
+
+KR20 = "KR-20"
+CRONBACH = "Cronbach's alpha"
+STANDARDISED = "standardised alpha (random draws)"
+NOT_COMPUTABLE = "not computable"
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What the analysis needs to know about one item (question)."""
+
+    item_id: str
+    option_count: int = 0  # choice questions: number of options (true/false: 2); 0 for other types
+    keys: frozenset[int] = frozenset()  # indices of correct options (true/false: {0} if True else {1})
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", frozenset(self.keys))
+        if self.option_count < 0:
+            raise ValueError(f"item {self.item_id!r}: option_count must not be negative")
+        if self.option_count and any(not 0 <= k < self.option_count for k in self.keys):
+            raise ValueError(f"item {self.item_id!r}: a key is not one of its {self.option_count} options")
+
+
+@dataclass(frozen=True)
+class ItemResponse:
+    """One learner's response to one item within one attempt."""
+
+    attempt_id: int | str
+    item_id: str
+    score: float  # 0..1 (partial credit allowed)
+    choices: tuple[int, ...] | None = None  # option indices picked; None for other types or unanswered
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """The analysis of one item."""
+
+    item_id: str
+    n: int
+    facility: float
+    facility_ci: tuple[float, float]
+    sd: float
+    discrimination: float | None
+    discrimination_ci: tuple[float, float] | None
+    efficiency: float | None
+    option_counts: tuple[int, ...] | None
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestStats:
+    """The analysis of a whole quiz."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    n_attempts: int
+    n_items: int
+    mean: float
+    sd: float
+    alpha: float | None
+    alpha_method: str
+    sem: float | None
+    items: tuple[ItemStats, ...]
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval for a proportion (n ≥ 1)."""
+    p = successes / n
+    z2 = z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def fisher_interval(r: float, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """The Fisher-z interval for a Pearson r from n pairs; None when n ≤ 3."""
+    if n <= 3:
+        return None
+    if abs(r) >= 1.0:
+        return r, r
+    centre = math.atanh(r)
+    half = z / math.sqrt(n - 3)
+    return math.tanh(centre - half), math.tanh(centre + half)
+
+
+def _indices(keys: list) -> tuple[list, np.ndarray]:
+    """The distinct keys in first-seen order, and each key's position among them."""
+    distinct = list(dict.fromkeys(keys))
+    position = {key: i for i, key in enumerate(distinct)}
+    return distinct, np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=len(keys))
+
+
+def _matrix(responses: list[ItemResponse]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Item ids (sorted), scores and presence (attempts × items), and each response's column."""
+    attempts, rows = _indices(list(map(attrgetter("attempt_id"), responses)))
+    seen_items, first_cols = _indices(list(map(attrgetter("item_id"), responses)))
+    scores = np.fromiter(map(attrgetter("score"), responses), dtype=np.float64, count=len(responses))
+    in_range = (scores >= 0.0) & (scores <= 1.0)  # also False for NaN
+    if not in_range.all():
+        bad = responses[int(np.flatnonzero(~in_range)[0])]
+        raise ValueError(f"score {bad.score!r} for item {bad.item_id!r} in attempt {bad.attempt_id!r} is not in 0..1")
+    item_ids = sorted(seen_items)
+    order = {item_id: i for i, item_id in enumerate(item_ids)}
+    cols = np.array([order[item_id] for item_id in seen_items], dtype=np.intp)[first_cols]
+    n_attempts, n_items = len(attempts), len(item_ids)
+    cells = rows * n_items + cols
+    counts = np.bincount(cells, minlength=n_attempts * n_items)
+    if counts.max(initial=0) > 1:
+        bad = responses[int(np.flatnonzero(counts[cells] > 1)[0])]
+        raise ValueError(f"item {bad.item_id!r} appears more than once in attempt {bad.attempt_id!r}")
+    score_matrix = np.zeros(n_attempts * n_items)
+    score_matrix[cells] = scores
+    return (item_ids, score_matrix.reshape(n_attempts, n_items), counts.reshape(n_attempts, n_items).astype(bool),
+            cols)
+
+
+def _option_counts(responses: list[ItemResponse], cols: np.ndarray, item_ids: list[str],
+                   items: Mapping[str, ItemInfo]) -> list[tuple[int, ...] | None]:
+    """For each item, how many attempts picked each option (None for items without options)."""
+    choices = list(map(attrgetter("choices"), responses))
+    picked = np.flatnonzero(np.fromiter(map(bool, choices), dtype=bool, count=len(choices)))
+    declared = np.array([items[i].option_count if i in items else 0 for i in item_ids], dtype=np.int64)
+    if not len(picked):
+        return [(0,) * int(c) if c else None for c in declared]
+    chosen = [choices[i] for i in picked.tolist()]
+    lengths = np.fromiter(map(len, chosen), dtype=np.intp, count=len(chosen))
+    options = np.fromiter(chain.from_iterable(chosen), dtype=np.int64, count=int(lengths.sum()))
+    which = np.repeat(picked, lengths)  # the response each pick belongs to
+    item_of = cols[which]
+    inferred = np.zeros(len(item_ids), dtype=np.int64)
+    np.maximum.at(inferred, item_of, options + 1)
+    width = np.where(declared > 0, declared, inferred)
+    bad = (options < 0) | (options >= width[item_of])
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        r = responses[int(which[first])]
+        raise ValueError(f"attempt {r.attempt_id!r} picked {r.choices!r} on item {r.item_id!r}, "
+                         f"which has options 0..{int(width[item_of[first]]) - 1}")
+    stride = int(width.max())
+    if lengths.max() > 1:  # one count per attempt and option, even if a response lists an option twice
+        codes = np.sort(which.astype(np.int64) * stride + options)
+        keep = np.ones(len(codes), dtype=bool)
+        keep[1:] = codes[1:] != codes[:-1]
+        codes = codes[keep]
+        item_of, options = cols[codes // stride], codes % stride
+    per_item = np.bincount(item_of * stride + options, minlength=len(item_ids) * stride).reshape(len(item_ids), stride)
+    return [tuple(int(c) for c in per_item[j, :w]) if w else None for j, w in enumerate(width)]
+
+
+def _pearson_columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                               np.ndarray]:
+    """Per column over the masked cells: count, centred sums of squares of x and y, and the cross product."""
+    m = mask.sum(axis=0)
+    safe = np.maximum(m, 1)
+    mx = np.where(mask, x, 0.0).sum(axis=0) / safe
+    my = np.where(mask, y, 0.0).sum(axis=0) / safe
+    dx = np.where(mask, x - mx, 0.0)
+    dy = np.where(mask, y - my, 0.0)
+    return m, (dx * dx).sum(axis=0), (dy * dy).sum(axis=0), (dx * dy).sum(axis=0)
+
+
+def _discrimination(scores: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, list[float | None],
+                                                                      list[float | None]]:
+    """Per item: attempts with a rest score, the item-rest correlation and the discriminative efficiency."""
+    n_items = scores.shape[1]
+    row_sum = scores.sum(axis=1)
+    row_count = present.sum(axis=1)
+    valid = present & (row_count > 1)[:, None]
+    rest = (row_sum[:, None] - scores) / np.maximum(row_count - 1, 1)[:, None]
+    m, sxx, syy, sxy = _pearson_columns(scores, rest, valid)
+    defined = (m >= 3) & (sxx > ZERO_SS * m) & (syy > ZERO_SS * m)
+    if not defined.any():
+        return m, [None] * n_items, [None] * n_items
+    # Largest reachable r: both sides sorted ascending; invalid cells sort to the end as +inf.
+    top = int(m.max())
+    xs = np.sort(np.where(valid, scores, np.inf), axis=0)[:top]
+    ys = np.sort(np.where(valid, rest, np.inf), axis=0)[:top]
+    sorted_mask = np.arange(top)[:, None] < m[None, :]
+    _, _, _, sxy_max = _pearson_columns(xs, ys, sorted_mask)
+    discrimination: list[float | None] = []
+    efficiency: list[float | None] = []
+    for j in range(n_items):
+        if not defined[j]:
+            discrimination.append(None)
+            efficiency.append(None)
+            continue
+        r = float(np.clip(sxy[j] / math.sqrt(sxx[j] * syy[j]), -1.0, 1.0))
+        discrimination.append(r)
+        # r / r_max; both share the denominator √(sxx·syy), and sxy_max > 0 when both vary.
+        efficiency.append(float(np.clip(sxy[j] / sxy_max[j], -1.0, 1.0)) if sxy_max[j] > 0 else None)
+    return m, discrimination, efficiency
+
+
+def _reliability(scores: np.ndarray, present: np.ndarray) -> tuple[float | None, str]:
+    """Cronbach's alpha / KR-20 on a complete matrix, standardised alpha on random draws."""
+    n_attempts, n_items = scores.shape
+    if n_attempts < 2 or n_items < 2:
+        return None, NOT_COMPUTABLE
+    if present.all():
+        totals = scores.sum(axis=1)
+        total_var = totals.var(ddof=1)
+        if total_var * (n_attempts - 1) <= ZERO_SS * n_attempts:
+            return None, NOT_COMPUTABLE
+        item_var = scores.var(axis=0, ddof=1).sum()
+        alpha = n_items / (n_items - 1) * (1.0 - item_var / total_var)
+        dichotomous = bool(np.all((scores == 0.0) | (scores == 1.0)))
+        return float(alpha), KR20 if dichotomous else CRONBACH
+    # Pairwise correlations over shared attempts, all pairs at once. Centring each column on its
+    # mean first keeps the raw-moment formulas below free of cancellation.
+    weights = present.astype(np.float64)
+    counts = present.sum(axis=0)
+    centred = np.where(present, scores - scores.sum(axis=0) / counts, 0.0)
+    shared = weights.T @ weights  # [i, j]: attempts holding both i and j
+    sums = centred.T @ weights  # [i, j]: sum of item i over those attempts
+    squares = (centred * centred).T @ weights
+    cross = centred.T @ centred
+    safe = np.maximum(shared, 1.0)
+    ss = squares - sums * sums / safe  # [i, j]: item i's sum of squares over attempts shared with j
+    cov = cross - sums * sums.T / safe
+    upper = np.triu(np.ones((n_items, n_items), dtype=bool), k=1)
+    usable = upper & (shared >= 3) & (ss > ZERO_SS * shared) & (ss.T > ZERO_SS * shared)
+    if not usable.any():
+        return None, NOT_COMPUTABLE
+    r = np.clip(cov[usable] / np.sqrt(ss[usable] * ss.T[usable]), -1.0, 1.0)
+    mean_r = float(r.mean())
+    k = float(present.sum(axis=1).mean())
+    denominator = 1.0 + (k - 1.0) * mean_r
+    if denominator <= 0.0:
+        return None, NOT_COMPUTABLE
+    return k * mean_r / denominator, STANDARDISED
+
+
+def _flags(n: int, facility: float, discrimination: float | None, option_counts: tuple[int, ...] | None,
+           keys: frozenset[int]) -> tuple[str, ...]:
+    flags = []
+    if facility < TOO_HARD:
+        flags.append("too hard")
+    if facility > TOO_EASY:
+        flags.append("too easy")
+    if discrimination is not None and discrimination < LOW_DISCRIMINATION:
+        flags.append("low discrimination")
+    if n >= 1 and option_counts and keys and any(
+            count == 0 and option not in keys for option, count in enumerate(option_counts)):
+        flags.append("unused distractor")
+    if n < SMALL_SAMPLE:
+        flags.append("small sample")
+    return tuple(flags)
+
+
+def analyse(responses: Iterable[ItemResponse], items: Mapping[str, ItemInfo] | None = None) -> TestStats:
+    """Item and test statistics for a set of quiz responses (see the module docstring)."""
+    responses = list(responses)
+    items = items or {}
+    if not responses:
+        return TestStats(0, 0, 0.0, 0.0, None, NOT_COMPUTABLE, None, ())
+    item_ids, scores, present, cols = _matrix(responses)
+    n_attempts, n_items = scores.shape
+
+    n = present.sum(axis=0)
+    facility = scores.sum(axis=0) / n
+    deviations = np.where(present, scores - facility, 0.0)
+    item_ss = (deviations * deviations).sum(axis=0)
+    item_sd = np.where((n >= 2) & (item_ss > ZERO_SS * n), np.sqrt(item_ss / np.maximum(n - 1, 1)), 0.0)
+    dichotomous = np.all(~present | (scores == 0.0) | (scores == 1.0), axis=0)
+    successes = np.where(present, scores, 0.0).sum(axis=0)
+    pairs, discrimination, efficiency = _discrimination(scores, present)
+    option_counts = _option_counts(responses, cols, item_ids, items)
+
+    stats = []
+    for j, item_id in enumerate(item_ids):
+        nj, fac, sd = int(n[j]), float(facility[j]), float(item_sd[j])
+        if dichotomous[j]:
+            ci = wilson_interval(int(round(successes[j])), nj)
+        elif nj >= 2:
+            half = Z95 * sd / math.sqrt(nj)
+            ci = (max(0.0, fac - half), min(1.0, fac + half))
+        else:
+            ci = (0.0, 1.0)
+        r = discrimination[j]
+        info = items.get(item_id)
+        stats.append(ItemStats(
+            item_id=item_id, n=nj, facility=fac, facility_ci=ci, sd=sd,
+            discrimination=r,
+            discrimination_ci=fisher_interval(r, int(pairs[j])) if r is not None else None,
+            efficiency=efficiency[j],
+            option_counts=option_counts[j],
+            flags=_flags(nj, fac, r, option_counts[j], info.keys if info else frozenset()),
+        ))
+
+    attempt_scores = scores.sum(axis=1) / present.sum(axis=1)
+    mean = float(attempt_scores.mean())
+    sd = float(attempt_scores.std(ddof=1)) if n_attempts >= 2 else 0.0
+    alpha, method = _reliability(scores, present)
+    sem = sd * math.sqrt(1.0 - alpha) if alpha is not None and alpha >= 0.0 else None
+    return TestStats(n_attempts, n_items, mean, sd, alpha, method, sem, tuple(stats))
