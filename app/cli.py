@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.models import Role
 from app.services import accounts
@@ -119,6 +119,7 @@ def export_questions(fmt: str, out: Path) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--learners", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(learners: int, seed: int) -> None:

@@ -91,12 +91,18 @@ def create_demo(course: Course, learners: int, seed: int = 1) -> DemoReport:
     db.session.add(section)
     db.session.flush()
     source_lessons = [lesson.id for lesson in course.lessons if len(lesson.meta.sources) == 1 and course.questions_for(lesson.id)]
+    synthesis = [lesson.id for lesson in course.lessons if len(lesson.meta.sources) > 1 and course.questions_for(lesson.id)]
+    synthesis = synthesis or source_lessons  # a course without a synthesis lesson quizzes the sources twice
+
+    def size(lessons: list[str], wanted: int) -> int:
+        return min(wanted, sum(len(course.questions_for(i)) for i in lessons))
+
     past = Assignment(section_id=section.id, title="Unit quiz 1: sources", lesson_ids=source_lessons, objective_ids=[],
-                      question_types=[], num_questions=20, opens_at=now - timedelta(days=14), due_at=now - timedelta(days=7),
+                      question_types=[], num_questions=size(source_lessons, 20), opens_at=now - timedelta(days=14), due_at=now - timedelta(days=7),
                       time_limit_minutes=30, attempts_allowed=2, counting="highest", points=20,
                       feedback_policy="after_submit", answers_policy="after_due", created_at=now - timedelta(days=15))
-    current = Assignment(section_id=section.id, title="Unit quiz 2: synthesis", lesson_ids=["06-synthesis"], objective_ids=[],
-                         question_types=[], num_questions=10, opens_at=now - timedelta(days=2), due_at=now + timedelta(days=5),
+    current = Assignment(section_id=section.id, title="Unit quiz 2: synthesis", lesson_ids=synthesis, objective_ids=[],
+                         question_types=[], num_questions=size(synthesis, 10), opens_at=now - timedelta(days=2), due_at=now + timedelta(days=5),
                          time_limit_minutes=None, attempts_allowed=1, counting="last", points=10,
                          feedback_policy="after_due", answers_policy="after_due", created_at=now - timedelta(days=3))
     db.session.add_all([past, current])
@@ -113,13 +119,13 @@ def create_demo(course: Course, learners: int, seed: int = 1) -> DemoReport:
         db.session.execute(insert(Enrollment), [{"section_id": section.id, "user_id": uid, "joined_at": now - timedelta(days=19)}
                                                 for uid in ids])
     counts = {"attempts": 0, "answers": 0}
-    for uid in ids:
-        _simulate_learner(course, uid, rng.gauss(0, 1), rng, past, current, source_lessons, counts)
+    for index, uid in enumerate(ids):
+        _simulate_learner(course, uid, index, rng.gauss(0, 1), rng, past, current, source_lessons, counts)
     db.session.commit()
     return DemoReport(section, instructor.email, len(ids), counts["attempts"], counts["answers"])
 
 
-def _simulate_learner(course, uid, ability, rng, past, current, source_lessons, counts) -> None:
+def _simulate_learner(course, uid, index, ability, rng, past, current, source_lessons, counts) -> None:
     now = clock.now()
     if rng.random() < 0.08:  # some learners never start: the dashboard should show them
         return
@@ -128,7 +134,7 @@ def _simulate_learner(course, uid, ability, rng, past, current, source_lessons, 
     if completions:
         db.session.execute(insert(LessonCompletion), completions)
     answers, cards = [], {}
-    for question in rng.sample(list(course.questions), k=rng.randint(5, 25)):
+    for question in rng.sample(list(course.questions), k=min(len(course.questions), rng.randint(5, 25))):
         response = respond(question, ability, rng)
         when = now - timedelta(days=rng.randint(1, 18), minutes=rng.randint(0, 600))
         score = grade(question, response).score
@@ -139,7 +145,7 @@ def _simulate_learner(course, uid, ability, rng, past, current, source_lessons, 
     for assignment, tries in ((past, rng.choice([1, 1, 2])), (current, 1 if rng.random() < 0.6 else 0)):
         pool = [q for q in course.questions if q.lesson in assignment.lesson_ids]
         for attempt_number in range(tries):
-            seed = f"demo-{uid}-{assignment.id}-{attempt_number}"
+            seed = f"demo-{index}-{assignment.title}-{attempt_number}"  # not the user id: the same seed gives the same class
             drawn = draw(pool, assignment.num_questions, seed)
             started = clock.aware(assignment.opens_at) + timedelta(hours=rng.randint(1, 100), minutes=attempt_number * 50)
             graded, total = [], 0.0

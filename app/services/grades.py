@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
 
 from sqlalchemy import func, select
 
@@ -57,21 +58,20 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
             .where(Attempt.assignment_id.in_(list(by_id) or [-1])).order_by(Attempt.user_id, Attempt.started_at)
             .execution_options(yield_per=5000)))
         pending = next(attempts, None)
-        current, mine = None, {}
-        for user_id, email, section_id, section_name in learners:
-            if user_id != current:  # a learner in two sections comes twice in a row: read their attempts once
-                current, mine = user_id, {}
-                while pending is not None and pending[0] < user_id:
-                    pending = next(attempts, None)
-                while pending is not None and pending[0] == user_id:
-                    mine.setdefault(pending[1], []).append(pending)
-                    pending = next(attempts, None)
-            cells = {}
-            for assignment in assignments:
-                if assignment.section_id != section_id:
-                    continue
-                cells[assignment.id] = _cell(assignment, overrides.get((assignment.id, user_id)), mine.get(assignment.id, []))
-            yield Learner(user_id, email, section_name), cells
+        # One row per learner: someone in two sections gets both sections' cells in one row, since
+        # Canvas and Moodle would read a second, half-blank row as "clear these grades".
+        for user_id, group in groupby(learners, key=lambda row: row[0]):
+            rows = list(group)
+            mine: dict[int, list] = {}
+            while pending is not None and pending[0] < user_id:
+                pending = next(attempts, None)
+            while pending is not None and pending[0] == user_id:
+                mine.setdefault(pending[1], []).append(pending)
+                pending = next(attempts, None)
+            member_of = {row[2] for row in rows}
+            cells = {a.id: _cell(a, overrides.get((a.id, user_id)), mine.get(a.id, []))
+                     for a in assignments if a.section_id in member_of}
+            yield Learner(user_id, rows[0][1], "; ".join(row[3] for row in rows)), cells
 
     return columns, stream()
 

@@ -1,1 +1,8 @@
-"""Streamed exports of course data (grade books in several layouts); framework-free like the rest of `course`."""
+"""Exports of course data for other systems; framework-free like the rest of `course`.
+
+- ``grades``: streamed grade books in several CSV layouts.
+- ``gift``, ``moodle_xml``, ``qti``: the question bank as Moodle GIFT, Moodle XML and an IMS QTI 1.2
+  zip for Canvas (``to_gift``, ``to_moodle_xml``, ``to_qti_zip``); see docs/question-exports.md.
+
+Nothing is imported here, so loading one exporter does not load the others.
+"""

@@ -62,3 +62,36 @@ def test_student_cannot_change_roles(app, client, login_as):
     response = client.post(f"/admin/users/{student}/role", data={f"u{student}-role": "admin", "csrf_token": token})
     assert response.status_code == 403
     assert user_role(app, student) == "student"
+
+
+def test_admin_deactivates_a_user_who_is_logged_out_everywhere(app, client, login_as):
+    login_as(Role.ADMIN)
+    student = make_user(app, "pupil@example.org")
+    from tests.conftest import Auth
+    pupil = app.test_client()
+    Auth(pupil).login("pupil@example.org")
+    token = csrf_from(client.get("/admin/users").get_data(as_text=True))
+    client.post(f"/admin/users/{student}/active", data={"csrf_token": token, "active": "0"})
+    with app.app_context():
+        assert db.session.get(User, student).active is False
+    assert pupil.get("/progress").status_code == 302, "the deactivated user's session ended"
+    assert Auth(app.test_client()).login("pupil@example.org").status_code == 200, "and they cannot log in"
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert "user.deactivate" in audit and "pupil@example.org" in audit
+
+
+def test_role_changes_are_in_the_audit_log(app, client, login_as):
+    login_as(Role.ADMIN)
+    student = make_user(app, "pupil@example.org")
+    token = csrf_from(client.get("/admin/users").get_data(as_text=True))
+    client.post(f"/admin/users/{student}/role", data={f"u{student}-role": "instructor", "csrf_token": token})
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "user.role" in html and "before: student; after: instructor" in html
+
+
+def test_admin_cannot_deactivate_themselves(app, client, login_as):
+    admin = login_as(Role.ADMIN)
+    token = csrf_from(client.get("/admin/users").get_data(as_text=True))
+    client.post(f"/admin/users/{admin}/active", data={"csrf_token": token, "active": "0"})
+    with app.app_context():
+        assert db.session.get(User, admin).active

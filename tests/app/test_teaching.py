@@ -227,3 +227,35 @@ def test_dashboard_shows_completion_histogram_heatmap_and_who_needs_help(app, cl
         ann_id = db.session.scalar(select(Attempt.user_id))
     drill = client.get(f"/teach/sections/{classroom['section']}/learners/{ann_id}").get_data(as_text=True)
     assert "ann@example.org" in drill and "Quiz 1" in drill
+
+
+def test_grade_export_gives_one_row_per_learner_across_sections(app, client, classroom):
+    import csv
+    import io
+
+    second = create_section(client, name="Seminar B")
+    create_assignment(client, second, title="Quiz B")
+    ann = classroom["students"][0]
+    page = ann.get(f"/join/{join_code(app, second)}").get_data(as_text=True)
+    ann.post("/join", data={"csrf_token": csrf_from(page), "code": join_code(app, second)})
+    from app.services.grades import grade_rows
+    from course.exports.grades import export_csv
+
+    with app.app_context():
+        columns, learners = grade_rows([classroom["section"], second])
+        rows = list(csv.reader(io.StringIO("".join(export_csv("wide", columns, learners)))))
+    emails = [r[0] for r in rows[1:]]
+    assert sorted(emails) == ["ann@example.org", "bob@example.org"]
+    ann_row = next(r for r in rows if r[0] == "ann@example.org")
+    assert ann_row[1] == "Surveillance 101; Seminar B"
+
+
+def test_section_grade_download_is_a_csv(app, client, classroom):
+    import csv
+    import io
+
+    response = client.get(f"/teach/sections/{classroom['section']}/grades.canvas.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert rows[1][0].strip() == "Points Possible" and len(rows) == 4

@@ -72,9 +72,9 @@ def test_five_by_three_facility_and_wilson_intervals():
     # sample SD of 1,1,1,0,0: √(1.2/4) = √0.3
     assert i1.sd == approx(math.sqrt(0.3))
     # Wilson, z² = 3.8416, 1 + z²/n = 1.76832:
-    # 3/5: centre (0.6 + 0.38416)/1.76832 = 0.556548; half 1.96/1.76832·√(0.24/5 + 3.8416/100)
-    #      = 1.108396·√0.086416 = 1.108396·0.293966 = 0.325831 → (0.230717, 0.882380)
-    assert i1.facility_ci == approx((0.230717, 0.882380), abs=1e-6)
+    # 3/5: centre (0.6 + 0.38416)/1.76832 = 0.98416/1.76832 = 0.556551; half 1.96/1.76832·√(0.24/5 + 3.8416/100)
+    #      = 1.108396·√0.086416 = 1.108396·0.293966 = 0.325831 → (0.230720, 0.882382)
+    assert i1.facility_ci == approx((0.230720, 0.882382), abs=1e-5)
     # 1/5: centre (0.2 + 0.38416)/1.76832 = 0.330348; half 1.108396·√(0.16/5 + 0.038416) = 0.294124
     #      → (0.036224, 0.624472)
     assert i3.facility_ci == approx((0.036224, 0.624472), abs=1e-6)
@@ -232,17 +232,19 @@ def test_wilson_interval_for_8_of_10():
 
 
 def test_wilson_interval_at_the_extremes_stays_within_0_1():
-    # 0/5: centre 0.19208/1.76832 = 0.108623 = half → (0, 0.217247); n/n mirrors it
+    # 0/5: centre (z²/2n)/(1 + z²/n) = 0.38416/1.76832 = 0.217246; half 1.108396·√(3.8416/100) = 1.108396·0.196
+    #      = 0.217246 → (0, 0.434492); n/n mirrors it
     low, high = wilson_interval(0, 5)
-    assert low == 0.0 and high == approx(0.217247, abs=1e-6)
+    assert low == 0.0 and high == approx(0.434492, abs=1e-6)
     low, high = wilson_interval(5, 5)
-    assert high == 1.0 and low == approx(1 - 0.217247, abs=1e-6)
+    assert high == 1.0 and low == approx(1 - 0.434492, abs=1e-6)
 
 
 def test_fisher_interval():
-    # r = 0.5, n = 28: z = atanh(0.5) = 0.549306, half 1.96/√25 = 0.392 → tanh(0.157306) = 0.156024,
-    # tanh(0.941306) = 0.735593
-    assert fisher_interval(0.5, 28) == approx((0.156024, 0.735593), abs=1e-6)
+    # r = 0.5, n = 28: z = atanh(0.5) = 0.549306, half 1.96/√25 = 0.392
+    # → tanh(0.157306) = 0.157306 - 0.157306³/3 + 2·0.157306⁵/15 = 0.156021
+    # → tanh(0.941306) = (e^1.882612 - 1)/(e^1.882612 + 1) = 5.57064/7.57064 = 0.735822
+    assert fisher_interval(0.5, 28) == approx((0.156021, 0.735822), abs=1e-6)
     assert fisher_interval(0.5, 3) is None
     assert fisher_interval(1.0, 10) == (1.0, 1.0)
 

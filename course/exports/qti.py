@@ -1,0 +1,361 @@
+"""IMS QTI 1.2 package of the question bank, in the dialect Canvas imports: ``to_qti_zip(questions) -> bytes``.
+
+Canvas (Settings > Import Course Content > QTI .zip file) runs QTI 1.2 through its QTIMigrationTool
+and reads Canvas-specific item metadata. The shapes here follow Canvas's own exporter
+(``lib/cc/qti/qti_items.rb`` in instructure/canvas-lms, whose output Canvas re-imports) and
+text2qti, whose templates were reverse-engineered from Canvas exports:
+
+- the zip holds ``imsmanifest.xml`` and one assessment ``<ident>/<ident>.xml``, listed in the
+  manifest as a resource of type ``imsqti_xmlv1p2``;
+- the assessment is ``<questestinterop><assessment><section>`` with one ``<item>`` per question,
+  ``ident`` and ``title`` = the question id;
+- ``<itemmetadata><qtimetadata>`` gives ``question_type``, ``points_possible`` (1.0) and
+  ``original_answer_ids``;
+- the prompt, choices and feedback are HTML (Markdown rendered with the ``markdown`` package),
+  entity-escaped inside ``<mattext texttype="text/html">``; dropdown options (matching's right
+  side) are plain text, as Canvas shows them;
+- ``<resprocessing>`` declares ``SCORE`` (0-100) and sets it to 100 for the right answer;
+- feedback: ``general_fb`` (shown after any answer) = explanation + evidence, ``{answer id}_fb``
+  per choice, ``general_incorrect_fb`` for a wrong short answer, each an ``<itemfeedback>``
+  triggered by a ``<displayfeedback>``;
+- answer and option idents are numbers, unique in the file: Canvas keeps numeric answer ids
+  and reads a matching option's id from its first run of digits.
+
+What each type maps to:
+
+- ``single_choice`` -> ``multiple_choice_question``.
+- ``multiple_response`` -> ``multiple_answers_question`` (the right answer is written as "these
+  boxes and not those", which Canvas needs to recognise the keys). Canvas always gives partial
+  credit, but by its own rule: each key ticked earns points/keys and each distractor ticked
+  COSTS points/keys (not points/distractors as in Oversight), floored at 0. Same result when a
+  question has as many keys as distractors; otherwise ticking everything can earn credit in Canvas.
+- ``true_false`` -> ``true_false_question`` with choices "True" and "False", each carrying its
+  feedback (``feedback_if_true`` on "True").
+- ``short_answer`` -> ``short_answer_question``: one ``varequal`` per accepted answer plus its
+  form with/without a leading "the" (Canvas compares ignoring case only); ``feedback`` is the
+  wrong-answer feedback.
+- ``numeric`` -> ``numerical_question``: exact answer with margin (answer +- tolerance, inclusive).
+  Canvas has no units: a line "Type the number only" is added to the prompt.
+- ``matching`` -> ``matching_question``: one dropdown per left item listing every right item and
+  distractor (in a shuffled order); Canvas gives credit per pair, like Oversight.
+- ``ordering`` -> ``matching_question`` "Position k -> item" (Classic Quizzes has no ordering
+  type). Credit per correct position is exactly Oversight's position rule; the difference is that
+  Canvas lets a learner pick one item for two positions (Oversight scores such an answer 0), and
+  shows dropdowns instead of a list to reorder. The items are listed shuffled, never in order.
+
+What Canvas cannot represent: Oversight's right-minus-wrong weighting when keys and distractors
+differ in number (above); lenient short-answer matching beyond case and "the" (punctuation,
+accents, typographic quotes); units; per-pair feedback for matching (none in the bank anyway);
+links to the cited readings (evidence is cited as text: quote and reading id); glossary links
+(kept as plain words). Canvas always creates a quiz from a QTI import, plus a question bank
+named after it.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import zipfile
+from collections.abc import Iterable
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
+
+from course.exports._questions import (
+    accepted_answers,
+    general_feedback,
+    lesson_order,
+    number_text,
+    numeric_bounds,
+    ordering_instruction,
+    to_html,
+    to_inline_html,
+    to_plain,
+    unit_note,
+    xml_safe,
+)
+from course.model import (
+    Matching,
+    MultipleResponse,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
+from course.presentation import present
+
+QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+QUESTION_TYPES = {
+    "single_choice": "multiple_choice_question",
+    "multiple_response": "multiple_answers_question",
+    "true_false": "true_false_question",
+    "short_answer": "short_answer_question",
+    "numeric": "numerical_question",
+    "matching": "matching_question",
+    "ordering": "matching_question",  # "Position k -> item"; Classic Quizzes has no ordering type
+}
+UNSUPPORTED_TYPES: frozenset[str] = frozenset()  # ordering is exported as matching
+POINTS = "1.0"
+EXPORT_SEED = "export"  # fixed shuffle seed, so the same bank always gives the same file
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed timestamps: identical input gives identical bytes
+
+
+class _Item:
+    """Builds one ``<item>``: presentation, response processing and feedback, in Canvas's order."""
+
+    def __init__(self, section: ET.Element, question: Question, ids: itertools.count) -> None:
+        self.question, self.ids = question, ids
+        self.item = ET.SubElement(section, "item", ident=question.id, title=question.id)
+        self.answer_ids: list[str] = []
+        meta = ET.SubElement(ET.SubElement(self.item, "itemmetadata"), "qtimetadata")
+        self._meta = meta
+        self._field("question_type", QUESTION_TYPES[question.type])
+        self._field("points_possible", POINTS)
+        self._answer_ids_field = self._field("original_answer_ids", "")
+        self.presentation = ET.SubElement(self.item, "presentation")
+        self.feedback: list[tuple[str, str]] = []  # (ident, html), written after resprocessing
+
+    def _field(self, label: str, entry: str) -> ET.Element:
+        field = ET.SubElement(self._meta, "qtimetadatafield")
+        ET.SubElement(field, "fieldlabel").text = label
+        value = ET.SubElement(field, "fieldentry")
+        value.text = entry
+        return value
+
+    def new_id(self) -> str:
+        return str(next(self.ids))
+
+    @staticmethod
+    def material(parent: ET.Element, text: str, html: bool = True) -> None:
+        mattext = ET.SubElement(ET.SubElement(parent, "material"), "mattext")
+        if html:
+            mattext.set("texttype", "text/html")
+        mattext.text = xml_safe(text)
+
+    def start_processing(self) -> ET.Element:
+        processing = ET.SubElement(self.item, "resprocessing")
+        outcomes = ET.SubElement(processing, "outcomes")
+        ET.SubElement(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+        # General feedback first, shown whatever the answer (Canvas's "neutral comments").
+        self.condition(processing, "Yes", feedback="general_fb").append(ET.Element("other"))
+        self.feedback.append(("general_fb", to_html(general_feedback(self.question))))
+        return processing
+
+    @staticmethod
+    def condition(processing: ET.Element, continue_: str | None, feedback: str | None = None,
+                  score: str | None = None, action: str = "Set") -> ET.Element:
+        """A ``<respcondition>``; returns its ``<conditionvar>`` for the caller to fill."""
+        attrs = {"continue": continue_} if continue_ else {}
+        respcondition = ET.SubElement(processing, "respcondition", attrs)
+        conditionvar = ET.SubElement(respcondition, "conditionvar")
+        if score is not None:
+            setvar = ET.SubElement(respcondition, "setvar", action=action, varname="SCORE")
+            setvar.text = score
+        if feedback:
+            ET.SubElement(respcondition, "displayfeedback", feedbacktype="Response", linkrefid=feedback)
+        return conditionvar
+
+    @staticmethod
+    def varequal(parent: ET.Element, respident: str, value: str, tag: str = "varequal") -> None:
+        ET.SubElement(parent, tag, respident=respident).text = xml_safe(value)
+
+    def finish(self) -> None:
+        self._answer_ids_field.text = ",".join(self.answer_ids)
+        for ident, html in self.feedback:
+            flow = ET.SubElement(ET.SubElement(self.item, "itemfeedback", ident=ident), "flow_mat")
+            self.material(flow, html)
+
+
+def _prompt(item: _Item, extra: str = "") -> None:
+    _Item.material(item.presentation, to_html(item.question.prompt + extra))
+
+
+def _choice_item(item: _Item, choices: list[tuple[str, bool, str]], multiple: bool) -> None:
+    """Shared by single choice, multiple response and true/false: (html, correct, feedback html)."""
+    _prompt(item)
+    lid = ET.SubElement(item.presentation, "response_lid", ident="response1",
+                        rcardinality="Multiple" if multiple else "Single")
+    render = ET.SubElement(lid, "render_choice")
+    idents = []
+    for html, _, _ in choices:
+        ident = item.new_id()
+        idents.append(ident)
+        _Item.material(ET.SubElement(render, "response_label", ident=ident), html)
+    item.answer_ids = idents
+    processing = item.start_processing()
+    for ident, (_, _, feedback) in zip(idents, choices, strict=True):
+        item.varequal(item.condition(processing, "Yes", feedback=f"{ident}_fb"), "response1", ident)
+        item.feedback.append((f"{ident}_fb", feedback))
+    right = item.condition(processing, "No", score="100")
+    if multiple:
+        both = ET.SubElement(right, "and")
+        for ident, (_, correct, _) in zip(idents, choices, strict=True):
+            item.varequal(both if correct else ET.SubElement(both, "not"), "response1", ident)
+    else:
+        key = next(ident for ident, (_, correct, _) in zip(idents, choices, strict=True) if correct)
+        item.varequal(right, "response1", key)
+
+
+def _single_or_multiple(item: _Item) -> None:
+    question = item.question
+    assert isinstance(question, (SingleChoice, MultipleResponse))
+    choices = [(to_inline_html(c.text), c.correct, to_inline_html(c.feedback)) for c in question.choices]
+    _choice_item(item, choices, multiple=isinstance(question, MultipleResponse))
+
+
+def _true_false(item: _Item) -> None:
+    question = item.question
+    assert isinstance(question, TrueFalse)
+    _choice_item(item, [("True", question.answer, to_inline_html(question.feedback_if_true)),
+                        ("False", not question.answer, to_inline_html(question.feedback_if_false))],
+                 multiple=False)
+
+
+def _text_entry(item: _Item, decimal: bool) -> None:
+    lid = ET.SubElement(item.presentation, "response_str", ident="response1", rcardinality="Single")
+    render = ET.SubElement(lid, "render_fib", fibtype="Decimal") if decimal else ET.SubElement(lid, "render_fib")
+    ET.SubElement(render, "response_label", ident="answer1", **({} if decimal else {"rshuffle": "No"}))
+
+
+def _short_answer(item: _Item) -> None:
+    question = item.question
+    assert isinstance(question, ShortAnswer)
+    _prompt(item)
+    _text_entry(item, decimal=False)
+    processing = item.start_processing()
+    right = item.condition(processing, "No", score="100")
+    for answer in accepted_answers(question.accept):
+        item.varequal(right, "response1", answer.strip())
+    if question.feedback:
+        item.condition(processing, "Yes", feedback="general_incorrect_fb").append(ET.Element("other"))
+        item.feedback.append(("general_incorrect_fb", to_inline_html(question.feedback)))
+
+
+def _numeric(item: _Item) -> None:
+    question = item.question
+    assert isinstance(question, Numeric)
+    _prompt(item, unit_note(question.unit))
+    _text_entry(item, decimal=True)
+    processing = item.start_processing()
+    either = ET.SubElement(item.condition(processing, "No", score="100"), "or")
+    item.varequal(either, "response1", number_text(question.answer))
+    low, high = numeric_bounds(question.answer, question.tolerance)
+    both = ET.SubElement(either, "and")
+    item.varequal(both, "response1", low, tag="vargte")
+    item.varequal(both, "response1", high, tag="varlte")
+
+
+def _dropdowns(item: _Item, lefts: list[str], rights: list[str], options: list[str]) -> None:
+    """Matching: one dropdown (``response_lid``) per left item, each listing every option."""
+    option_ids = {text: item.new_id() for text in options}
+    left_ids = [item.new_id() for _ in lefts]
+    for left_id, left in zip(left_ids, lefts, strict=True):
+        lid = ET.SubElement(item.presentation, "response_lid", ident=f"response_{left_id}", rcardinality="Single")
+        _Item.material(lid, left)
+        render = ET.SubElement(lid, "render_choice")
+        for text in options:
+            _Item.material(ET.SubElement(render, "response_label", ident=option_ids[text]), text, html=False)
+    item.answer_ids = left_ids
+    processing = item.start_processing()
+    share = f"{100 / len(lefts):.2f}"
+    for left_id, right in zip(left_ids, rights, strict=True):
+        item.varequal(item.condition(processing, None, score=share, action="Add"), f"response_{left_id}",
+                      option_ids[right])
+
+
+def _matching(item: _Item) -> None:
+    question = item.question
+    assert isinstance(question, Matching)
+    _prompt(item)
+    shown = present(question, EXPORT_SEED).options  # rights and distractors, shuffled
+    _dropdowns(item, [to_inline_html(p.left) for p in question.pairs], [to_plain(p.right) for p in question.pairs],
+               [to_plain(o) for o in shown])
+
+
+def _ordering(item: _Item) -> None:
+    question = item.question
+    assert isinstance(question, Ordering)
+    _prompt(item, ordering_instruction())
+    shown = present(question, EXPORT_SEED).items  # shuffled, never in the correct order
+    positions = [f"Position {k}" for k in range(1, len(question.sequence) + 1)]
+    _dropdowns(item, positions, [to_plain(s) for s in question.sequence], [to_plain(s) for s in shown])
+
+
+_BUILDERS = {
+    "single_choice": _single_or_multiple,
+    "multiple_response": _single_or_multiple,
+    "true_false": _true_false,
+    "short_answer": _short_answer,
+    "numeric": _numeric,
+    "matching": _matching,
+    "ordering": _ordering,
+}
+
+
+def assessment_ident(title: str) -> str:
+    """A stable identifier for the package (Canvas's "overwrite matching ids" relies on it)."""
+    return "oversight_" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:12]
+
+
+def assessment_xml(questions: Iterable[Question], title: str, ident: str) -> bytes:
+    """The ``<questestinterop>`` document: one assessment, one section, one item per question."""
+    root = ET.Element("questestinterop", {
+        "xmlns": QTI_NS,
+        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+        "xsi:schemaLocation": f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd",
+    })
+    assessment = ET.SubElement(root, "assessment", ident=ident, title=xml_safe(title))
+    meta = ET.SubElement(ET.SubElement(assessment, "qtimetadata"), "qtimetadatafield")
+    ET.SubElement(meta, "fieldlabel").text = "cc_maxattempts"
+    ET.SubElement(meta, "fieldentry").text = "1"
+    section = ET.SubElement(assessment, "section", ident="root_section")
+    ids = itertools.count(1001)
+    for question in lesson_order(questions):
+        item = _Item(section, question, ids)
+        _BUILDERS[question.type](item)
+        item.finish()
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def manifest_xml(title: str, ident: str) -> bytes:
+    """``imsmanifest.xml``: one QTI 1.2 resource, the assessment file."""
+    href = f"{ident}/{ident}.xml"
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier={quoteattr(ident + "_manifest")} xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" \
+xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
+xsi:schemaLocation="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1 http://www.imsglobal.org/xsd/imscp_v1p1.xsd \
+http://www.imsglobal.org/xsd/imsmd_v1p2 http://www.imsglobal.org/xsd/imsmd_v1p2p2.xsd">
+  <metadata>
+    <schema>IMS Content</schema>
+    <schemaversion>1.1.3</schemaversion>
+    <imsmd:lom>
+      <imsmd:general>
+        <imsmd:title>
+          <imsmd:string>{escape(xml_safe(title))}</imsmd:string>
+        </imsmd:title>
+      </imsmd:general>
+    </imsmd:lom>
+  </metadata>
+  <organizations/>
+  <resources>
+    <resource identifier={quoteattr(ident)} type="imsqti_xmlv1p2">
+      <file href={quoteattr(href)}/>
+    </resource>
+  </resources>
+</manifest>
+""".encode("utf-8")
+
+
+def to_qti_zip(questions: Iterable[Question], title: str = "Oversight question bank") -> bytes:
+    """The questions as a QTI 1.2 zip for Canvas: ``imsmanifest.xml`` plus one assessment file."""
+    ident = assessment_ident(title)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (("imsmanifest.xml", manifest_xml(title, ident)),
+                           (f"{ident}/{ident}.xml", assessment_xml(questions, title, ident))):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
