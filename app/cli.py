@@ -114,7 +114,7 @@ def export_questions(fmt: str, out: Path) -> None:
 
     data, count, skipped = build(get_course(), fmt)
     out.write_bytes(data)
-    note = f" ({skipped} ordering questions have no equivalent there and were left out; see docs/question-exports.md)" if skipped else ""
+    note = f" ({skipped} questions have no equivalent there and were left out; see docs/question-exports.md)" if skipped else ""
     click.echo(f"Wrote {count} questions as {fmt} to {out}{note}.")
 
 

@@ -46,8 +46,12 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit() and current_user.check_password(form.password.data):
         user = current_user._get_current_object()
+        try:
+            privacy.delete_account(user)
+        except privacy.DeletionRefused as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("auth.my_data"))
         logout_user()
-        privacy.delete_account(user)
         flash("Your account and everything stored about you have been deleted.", "success")
         return redirect(url_for("main.home"))
     flash("The password was not correct; nothing was deleted.", "error")

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select
 
 from app import clock
 from app.extensions import db
-from app.models import Answer, Attempt, AttemptAnswer, LessonCompletion, ReviewCard, User
+from app.models import (Answer, Attempt, AttemptAnswer, Enrollment, Extension, LessonCompletion, ReviewCard, ScoreOverride,
+                        Section, User)
 from course.csvsafe import safe_row
 
 
@@ -41,6 +42,12 @@ def export_data(user: User) -> dict[str, Any]:
                     for a in db.session.scalars(select(Answer).where(Answer.user_id == uid).order_by(Answer.id))],
         "review_schedule": [{"question_id": c.question_id, "due": _iso(c.due), "reviews": c.reviews, "card": c.card}
                             for c in db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == uid))],
+        "sections": [{"section": name, "joined_at": _iso(joined)} for name, joined in db.session.execute(
+            select(Section.name, Enrollment.joined_at).join(Enrollment, Enrollment.section_id == Section.id).where(Enrollment.user_id == uid))],
+        "extensions": [{"assignment_id": e.assignment_id, "extra_minutes": e.extra_minutes, "due_at": _iso(e.due_at)}
+                       for e in db.session.scalars(select(Extension).where(Extension.user_id == uid))],
+        "score_overrides": [{"assignment_id": o.assignment_id, "points": o.points, "reason": o.reason, "at": _iso(o.created_at)}
+                            for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.user_id == uid))],
         "attempts": [{"id": a.id, "kind": a.kind, "title": a.title, "question_ids": a.question_ids, "started_at": _iso(a.started_at),
                       "deadline": _iso(a.deadline), "submitted_at": _iso(a.submitted_at), "timed_out": a.timed_out,
                       "score": a.score, "answers": saved.get(a.id, [])} for a in attempts],
@@ -65,6 +72,12 @@ def export_csv(user: User) -> str:
                                   f"confidence={a['confidence']}" if a["confidence"] else ""]))
     for c in data["review_schedule"]:
         writer.writerow(safe_row(["review_card", c["due"], c["question_id"], "", "", "", f"reviews={c['reviews']}"]))
+    for m in data["sections"]:
+        writer.writerow(safe_row(["section", m["joined_at"], m["section"], "", "", "", ""]))
+    for e in data["extensions"]:
+        writer.writerow(safe_row(["extension", e["due_at"], f"assignment {e['assignment_id']}", "", "", "", f"extra_minutes={e['extra_minutes']}"]))
+    for o in data["score_overrides"]:
+        writer.writerow(safe_row(["score_override", o["at"], f"assignment {o['assignment_id']}", "", "", o["points"], o["reason"]]))
     for a in data["attempts"]:
         writer.writerow(safe_row(["attempt", a["started_at"], a["title"], a["kind"], "", a["score"], f"submitted={a['submitted_at']}"]))
         for s in a["answers"]:
@@ -72,12 +85,19 @@ def export_csv(user: User) -> str:
     return out.getvalue()
 
 
+class DeletionRefused(ValueError):
+    """The account cannot be deleted yet; the message says what to do first."""
+
+
 def delete_account(user: User) -> None:
     """Delete the user and every row about them, in one transaction."""
     uid = user.id
+    if db.session.scalar(select(Section.id).where(Section.instructor_id == uid).limit(1)) is not None:
+        # Deleting would take the students' sections, assignments and grades with it.
+        raise DeletionRefused("You run sections: ask an admin to hand them to another instructor before deleting your account.")
     attempt_ids = select(Attempt.id).where(Attempt.user_id == uid)
     db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempt_ids)))
-    for model in (Attempt, Answer, ReviewCard, LessonCompletion):
+    for model in (Attempt, Answer, ReviewCard, LessonCompletion, Enrollment, Extension, ScoreOverride):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(delete(User).where(User.id == uid))
     db.session.commit()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from course.catalog import Course
+from course.exports import gift, moodle_xml, qti
 from course.exports.gift import to_gift
 from course.exports.moodle_xml import to_moodle_xml
 from course.exports.qti import to_qti_zip
@@ -11,7 +12,8 @@ FORMATS = {
     "moodle-xml": ("application/xml", "oversight-questions-moodle.xml"),
     "gift": ("text/plain; charset=utf-8", "oversight-questions.gift.txt"),
 }
-UNSUPPORTED = {"qti": {"ordering"}, "moodle-xml": set(), "gift": {"ordering"}}
+UNSUPPORTED = {"qti": set(qti.UNSUPPORTED_TYPES), "moodle-xml": set(moodle_xml.UNSUPPORTED_TYPES),
+               "gift": set(gift.UNSUPPORTED_TYPES)}
 
 
 def export_questions(course: Course, fmt: str) -> tuple[bytes, int, int]:

@@ -88,6 +88,11 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + xml_safe(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+def _comment(text: str) -> str:
+    """An XML comment; ``--`` (legal in an id) may not appear inside one."""
+    return "<!-- " + xml_safe(text).replace("--", "- -") + " -->"
+
+
 def _plain(text: str) -> str:
     return escape(xml_safe(text))
 
@@ -115,7 +120,7 @@ def _combined_feedback(indent: str = "    ") -> list[str]:
 def _header(question: Question) -> list[str]:
     tags = [question.lesson, question.objective, f"bloom-{question.bloom}", f"difficulty-{question.difficulty}"]
     return [
-        f"  <!-- {question.id} ({question.type}) -->",
+        "  " + _comment(f"{question.id} ({question.type})"),
         f'  <question type="{QTYPES[question.type]}">',
         f"    <name>\n      <text>{_plain(question.id)}</text>\n    </name>",
         _text("questiontext", to_html(question.prompt), "    "),
@@ -146,8 +151,10 @@ def _choices(question: SingleChoice | MultipleResponse) -> list[str]:
 
 def _true_false(question: TrueFalse) -> list[str]:
     return [
-        _answer("100" if question.answer else "0", "true", to_inline_html(question.feedback_if_true), fmt="plain_text"),
-        _answer("0" if question.answer else "100", "false", to_inline_html(question.feedback_if_false), fmt="plain_text"),
+        _answer("100" if question.answer else "0", "true", to_inline_html(question.feedback_if_true),
+                fmt="plain_text"),
+        _answer("0" if question.answer else "100", "false", to_inline_html(question.feedback_if_false),
+                fmt="plain_text"),
     ]
 
 
@@ -170,7 +177,10 @@ def _numeric(question: Numeric) -> list[str]:
     if question.unit:
         lines += [
             "    <units>",
-            f"      <unit>\n        <multiplier>1</multiplier>\n        <unit_name>{_plain(question.unit)}</unit_name>\n      </unit>",
+            "      <unit>",
+            "        <multiplier>1</multiplier>",
+            f"        <unit_name>{_plain(question.unit)}</unit_name>",
+            "      </unit>",
             "    </units>",
             "    <unitgradingtype>0</unitgradingtype>",  # the unit is optional and not graded
             "    <unitpenalty>0</unitpenalty>",
@@ -220,7 +230,7 @@ _BODIES = {
 
 
 def _category(lesson: str) -> str:
-    return (f"  <!-- lesson {lesson} -->\n"
+    return ("  " + _comment(f"lesson {lesson}") + "\n"
             '  <question type="category">\n'
             f"    <category>\n      <text>{_plain(f'{CATEGORY_ROOT}/{lesson}')}</text>\n    </category>\n"
             '    <info format="html">\n      <text></text>\n    </info>\n'

@@ -213,9 +213,12 @@ def _true_false(item: _Item) -> None:
 
 
 def _text_entry(item: _Item, decimal: bool) -> None:
+    """A typed answer box: ``render_fib`` (``fibtype="Decimal"`` for numbers), as Canvas writes it."""
     lid = ET.SubElement(item.presentation, "response_str", ident="response1", rcardinality="Single")
-    render = ET.SubElement(lid, "render_fib", fibtype="Decimal") if decimal else ET.SubElement(lid, "render_fib")
-    ET.SubElement(render, "response_label", ident="answer1", **({} if decimal else {"rshuffle": "No"}))
+    if decimal:
+        ET.SubElement(ET.SubElement(lid, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
+    else:
+        ET.SubElement(ET.SubElement(lid, "render_fib"), "response_label", ident="answer1", rshuffle="No")
 
 
 def _short_answer(item: _Item) -> None:

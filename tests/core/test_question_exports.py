@@ -1,0 +1,567 @@
+"""Question exports (GIFT, Moodle XML, Canvas QTI 1.2): export the real bank and a hand-made set,
+then read the output back the way the target does and check what it would import."""
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from course.bank import load_bank
+from course.exports._questions import (
+    accepted_answers,
+    multiple_response_weights,
+    nearest_fraction,
+    numeric_bounds,
+    to_plain,
+)
+from course.exports.gift import to_gift
+from course.exports.moodle_xml import to_moodle_xml
+from course.exports.qti import to_qti_zip
+from course.model import Choice, Evidence, Matching, MultipleResponse, Pair, ShortAnswer, SingleChoice
+from tests.core.factories import base, choices, multiple_response, numeric, ordering, true_false
+
+ROOT = Path(__file__).resolve().parents[2]
+BANK = load_bank(ROOT / "question_bank.yaml")
+
+# Moodle's fixed grade list (percent), positive and negative.
+MOODLE_GRADES = [100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
+                 14.28571, 12.5, 11.11111, 10, 5, 0]
+ALLOWED = sorted({*MOODLE_GRADES, *(-g for g in MOODLE_GRADES)})
+
+SPECIAL = "Tricky ~ = # { } : \\ and -> and ]]> and <b>not bold</b>"
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def allowed(fraction: float) -> bool:
+    """Moodle accepts a grade within 0.00001 of a listed fraction (0.001 of a percentage)."""
+    return any(abs(fraction - grade) < 0.001 for grade in ALLOWED)
+
+
+def special_question() -> SingleChoice:
+    """Every special character in the prompt, a choice, feedback, the explanation and the evidence."""
+    fields = base("sp-1", "single_choice")
+    fields.update(
+        prompt=f"{SPECIAL}: which one? {{x}} 50% ~ok",
+        explanation=f"Because {SPECIAL}.",
+        evidence=[Evidence(source="src-1", quote=f"A quote with {SPECIAL} *stars* and [brackets]")],
+    )
+    return SingleChoice(**fields, choices=[
+        Choice(text="a = b {c}", correct=True, feedback="right: #1 ~ best"),
+        Choice(text="%50% off", correct=False, feedback="a weight-like text"),
+        Choice(text="x -> y", correct=False, feedback="an arrow: {no}"),
+    ])
+
+
+def hand_made() -> list:
+    """A small set covering each type, the special characters and the edge cases of each export."""
+    mr_fields = base("mr-7", "multiple_response")
+    return [
+        special_question(),
+        multiple_response("mr-3of5", keys=(0, 1, 2), n=5),       # 33.33333 / -50
+        multiple_response("mr-1of8", keys=(0,), n=8),             # 100 / -14.28571
+        MultipleResponse(**mr_fields, choices=choices(7, [0, 1, 2, 3, 4, 5])),  # 16.66667 / -100
+        true_false("tf-true", answer=True),
+        true_false("tf-false", answer=False),
+        ShortAnswer(**base("sa-the", "short_answer"), accept=["The Kremlin", "a*b"], feedback="Think: {who}?"),
+        ShortAnswer(**base("sa-nofb", "short_answer"), accept=["Toloka"]),
+        numeric("nu-pct", answer=0.3, tolerance=0.1, unit="%"),
+        numeric("nu-neg", answer=-5, tolerance=0.5),
+        Matching(**base("ma--arrow", "matching"), pairs=[Pair(left="A -> B", right="one = 1"), Pair(left="C", right="two")],
+                 distractors=["three"]),
+        ordering("or-1", sequence=("first {1}", "second", "third", "fourth")),
+    ]
+
+
+# --------------------------------------------------------------------------- GIFT, read back
+
+def _find(text: str, token: str, start: int = 0) -> int:
+    """Index of the first unescaped ``token`` at or after ``start``, or -1."""
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(token, i):
+            return i
+        i += 1
+    return -1
+
+
+def _rfind(text: str, token: str) -> int:
+    found, i = -1, _find(text, token)
+    while i != -1:
+        found, i = i, _find(text, token, i + 1)
+    return found
+
+
+def _split(text: str, separators: str) -> list[str]:
+    """Split at unescaped separator characters, keeping each separator at the start of its part."""
+    parts, current, i = [], "", 0
+    while i < len(text):
+        if text[i] == "\\":
+            current += text[i:i + 2]
+            i += 2
+            continue
+        if text[i] in separators:
+            parts.append(current)
+            current = ""
+        current += text[i]
+        i += 1
+    parts.append(current)
+    return [p for p in (part.strip() for part in parts) if p]
+
+
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text, flags=re.S).strip()
+
+
+def _weight(answer: str) -> tuple[float | None, str]:
+    match = re.match(r"%(-?[0-9.]+)%", answer)
+    return (float(match.group(1)), answer[match.end():]) if match else (None, answer)
+
+
+def _feedback(answer: str) -> tuple[str, str | None]:
+    cut = _find(answer, "#")
+    return (answer, None) if cut == -1 else (answer[:cut], unescape(answer[cut + 1:]))
+
+
+def parse_gift(text: str) -> tuple[list[dict], list[str]]:
+    """A small GIFT reader that decides types the way Moodle's qformat_gift::readquestion does.
+
+    Returns the questions and the comment-only blocks (which Moodle skips).
+    """
+    questions, comment_blocks, category = [], [], None
+    for block in text.split("\n\n"):
+        kept = [line for line in block.split("\n") if not line.strip().startswith("//")]
+        body = "\n".join(kept).strip()
+        if not body:
+            comment_blocks.append(block)
+            continue
+        if body.startswith("$CATEGORY:"):
+            category = body[len("$CATEGORY:"):].strip()
+            continue
+        assert body.startswith("::"), body
+        name_end = _find(body, "::", 2)
+        name, rest = unescape(body[2:name_end]), body[name_end + 2:]
+        start, end = _find(rest, "{"), _find(rest, "}")
+        assert 0 < start < end and rest[end + 1:].strip() == "", f"answers of {name} are not one {{...}} at the end"
+        prompt, section = unescape(rest[:start]), rest[start + 1:end].strip()
+        general = None
+        cut = _rfind(section, "####")
+        if cut != -1:
+            section, general = section[:cut].strip(), unescape(section[cut + 4:])
+        q: dict = {"name": name, "category": category, "prompt": prompt, "general": general, "raw": section}
+        if section.startswith("#"):
+            q["type"] = "numerical"
+            q["answers"] = [a[1:] for a in _split(section[1:], "=")]
+        elif _find(section, "~") != -1:
+            q["type"] = "multichoice"
+            q["single"] = _find(section, "=") != -1
+            q["answers"] = []
+            for part in _split(section, "~="):
+                weight, rest_ = _weight(part[1:]) if part[0] == "~" else (100.0, part[1:])
+                answer, fb = _feedback(rest_)
+                q["answers"].append({"weight": 0.0 if weight is None else weight, "text": unescape(answer), "feedback": fb})
+        elif _find(section, "=") != -1 and "->" in section:
+            q["type"] = "matching"
+            q["pairs"] = []
+            for part in _split(section, "="):
+                left, right = part[1:].split("->", 1)
+                q["pairs"].append((unescape(left), unescape(right)))
+        elif re.match(r"(TRUE|FALSE|T|F)(#|$)", section):
+            q["type"] = "truefalse"
+            bits = [section[:_find(section, "#")]] + [unescape(b[1:]) for b in _split(section[_find(section, "#"):], "#")]
+            q["key"], q["wrong_feedback"], q["right_feedback"] = bits
+        else:
+            q["type"] = "shortanswer"
+            q["answers"] = []
+            for part in _split(section, "="):
+                weight, rest_ = _weight(part[1:])
+                answer, fb = _feedback(rest_)
+                q["answers"].append({"weight": 100.0 if weight is None else weight, "text": unescape(answer), "feedback": fb})
+        questions.append(q)
+    return questions, comment_blocks
+
+
+def gift_type(question) -> str:
+    return {"single_choice": "multichoice", "multiple_response": "multichoice", "true_false": "truefalse",
+            "short_answer": "shortanswer", "numeric": "numerical", "matching": "matching"}[question.type]
+
+
+def check_gift(questions: list) -> dict[str, dict]:
+    """Export, read back and check every question against its source; return the parsed questions by id."""
+    parsed, comments = parse_gift(to_gift(questions))
+    by_id = {q["name"]: q for q in parsed}
+    assert len(by_id) == len(parsed)
+    exported = [q for q in questions if q.type != "ordering"]
+    assert sorted(by_id) == sorted(q.id for q in exported)
+    for ordering_question in (q for q in questions if q.type == "ordering"):
+        assert any(f"// {ordering_question.id} (ordering" in block for block in comments)
+    for q in exported:
+        g = by_id[q.id]
+        assert g["type"] == gift_type(q)
+        assert g["category"] == f"$course$/Oversight/{q.lesson}"
+        assert g["prompt"].startswith("[markdown]" + q.prompt)
+        assert g["general"].startswith(q.explanation)
+        shown = to_plain(g["general"])  # what Moodle shows once it renders the Markdown
+        for evidence in q.evidence:
+            assert f"{words(evidence.quote)}” ({evidence.source})" in shown  # verbatim, * and [ ] included
+        if q.type == "single_choice":
+            assert g["single"] is True
+            assert [a["text"] for a in g["answers"]] == [c.text for c in q.choices]
+            assert [a["weight"] for a in g["answers"]] == [100.0 if c.correct else 0.0 for c in q.choices]
+            assert [a["feedback"] for a in g["answers"]] == [c.feedback for c in q.choices]
+        elif q.type == "multiple_response":
+            assert g["single"] is False  # no "=" anywhere: Moodle then allows several answers
+            weights = [a["weight"] for a in g["answers"]]
+            assert [a["text"] for a in g["answers"]] == [c.text for c in q.choices]
+            assert all(allowed(w) for w in weights)
+            assert all((w > 0) == c.correct for w, c in zip(weights, q.choices, strict=True))
+            assert sum(w for w in weights if w > 0) == pytest.approx(100, abs=0.001)
+            assert sum(weights) == pytest.approx(0, abs=0.001)  # ticking every box scores 0
+        elif q.type == "true_false":
+            # Moodle's reader: {KEY#feedback for a wrong answer#feedback for a right answer}.
+            assert g["key"] == ("TRUE" if q.answer else "FALSE")
+            picked_wrong, picked_right = (q.feedback_if_false, q.feedback_if_true) if q.answer \
+                else (q.feedback_if_true, q.feedback_if_false)
+            assert (g["wrong_feedback"], g["right_feedback"]) == (picked_wrong, picked_right)
+        elif q.type == "short_answer":
+            right = [a["text"] for a in g["answers"] if a["weight"] == 100]
+            assert {a.replace("*", "\\*") for a in q.accept} <= set(right)
+            catch_all = [a for a in g["answers"] if a["text"] == "*"]
+            if q.feedback:
+                assert catch_all == [{"weight": 0.0, "text": "*", "feedback": q.feedback}]
+            else:
+                assert catch_all == []
+        elif q.type == "numeric":
+            (answer,) = g["answers"]
+            value, tolerance = answer.split(":")
+            assert (float(value), float(tolerance)) == (q.answer, q.tolerance)
+        elif q.type == "matching":
+            assert g["pairs"][:len(q.pairs)] == [(p.left.replace("->", "→"), to_plain(p.right)) for p in q.pairs]
+            assert g["pairs"][len(q.pairs):] == [("", to_plain(d)) for d in q.distractors]
+    return by_id
+
+
+def test_gift_real_bank_reads_back_with_every_type_counted():
+    by_id = check_gift(BANK)
+    counts = Counter((q["type"], q.get("single")) for q in by_id.values())
+    expected = Counter(BANK_TYPES)
+    assert counts == Counter({
+        ("multichoice", True): expected["single_choice"],
+        ("multichoice", False): expected["multiple_response"],
+        ("truefalse", None): expected["true_false"],
+        ("shortanswer", None): expected["short_answer"],
+        ("numerical", None): expected["numeric"],
+        ("matching", None): expected["matching"],
+    })
+    assert sum(counts.values()) == len(BANK) - expected["ordering"]
+
+
+BANK_TYPES = [q.type for q in BANK]
+
+
+def test_real_bank_has_every_type():
+    assert len(BANK) == 200
+    assert set(BANK_TYPES) == {"single_choice", "multiple_response", "true_false", "short_answer", "numeric",
+                               "matching", "ordering"}
+
+
+def test_gift_hand_made_set_escapes_special_characters():
+    gift = to_gift(hand_made())
+    by_id = check_gift(hand_made())
+    special = by_id["sp-1"]
+    assert special["prompt"] == f"[markdown]{SPECIAL}: which one? {{x}} 50% ~ok"
+    assert special["answers"][1] == {"weight": 0.0, "text": "%50% off", "feedback": "a weight-like text"}
+    for escaped in ("\\~", "\\=", "\\#", "\\{", "\\}", "\\:", "\\\\"):
+        assert escaped in gift
+    # The text that looks like a weight got an explicit 0 weight, or Moodle would read it as 50%.
+    assert "\t~%0%%50% off#" in gift
+
+
+def test_gift_hand_made_weights_true_false_and_short_answers():
+    by_id = check_gift(hand_made())
+    assert [a["weight"] for a in by_id["mr-3of5"]["answers"]] == [33.33333] * 3 + [-50.0] * 2
+    assert [a["weight"] for a in by_id["mr-1of8"]["answers"]] == [100.0] + [-14.28571] * 7
+    assert [a["weight"] for a in by_id["mr-7"]["answers"]] == [16.66667] * 6 + [-100.0]
+    assert by_id["tf-true"]["raw"].startswith("TRUE#picked false#picked true")
+    assert by_id["tf-false"]["raw"].startswith("FALSE#picked true#picked false")
+    answers = [a["text"] for a in by_id["sa-the"]["answers"]]
+    assert answers == ["The Kremlin", "a\\*b", "Kremlin", "the a\\*b", "*"]
+    assert by_id["nu-pct"]["answers"] == ["0.3:0.1"]
+    assert by_id["nu-pct"]["prompt"].endswith("*Type the number only, without the unit (%).*")
+    assert by_id["nu-neg"]["answers"] == ["-5:0.5"]
+    assert by_id["ma--arrow"]["pairs"] == [("A → B", "one = 1"), ("C", "two"), ("", "three")]
+
+
+def test_gift_ordering_is_a_comment_moodle_skips():
+    gift = to_gift([ordering("or-9", sequence=("x", "y", "z"))])
+    parsed, comments = parse_gift(gift)
+    assert parsed == []
+    (block,) = [b for b in comments if "or-9" in b]
+    assert all(line.startswith("//") for line in block.splitlines())
+    assert "//   1. x\n//   2. y\n//   3. z" in block
+
+
+# --------------------------------------------------------------------------- Moodle XML
+
+def _quiz(questions: list) -> ET.Element:
+    root = ET.fromstring(to_moodle_xml(questions))
+    assert root.tag == "quiz"
+    return root
+
+
+def _plain_html(text: str | None) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text or "")).split())
+
+
+def _graded(question_el: ET.Element) -> list[tuple[float, ET.Element]]:
+    return [(float(a.get("fraction")), a) for a in question_el.findall("answer")]
+
+
+def check_moodle(questions: list) -> dict[str, ET.Element]:
+    root = _quiz(questions)
+    elements = [q for q in root.findall("question") if q.get("type") != "category"]
+    by_id = {q.findtext("name/text"): q for q in elements}
+    assert sorted(by_id) == sorted(q.id for q in questions)
+    categories = [c.findtext("category/text") for c in root.findall("question[@type='category']")]
+    assert categories == [f"$course$/Oversight/{lesson}" for lesson in dict.fromkeys(q.lesson for q in questions)]
+    for q in questions:
+        el = by_id[q.id]
+        assert el.findtext("idnumber") == q.id
+        assert q.lesson in [t.text for t in el.findall("tags/tag/text")]
+        assert el.find("questiontext").get("format") == "html"
+        assert _plain_html(el.findtext("questiontext/text")) == to_plain(q.prompt)
+        general = _plain_html(el.findtext("generalfeedback/text"))
+        assert general.startswith(to_plain(q.explanation))
+        assert all(f"{words(e.quote)}” ({e.source})" in general for e in q.evidence)
+        answers = _graded(el)
+        if q.type != "ordering":
+            assert all(allowed(f) for f, _ in answers), q.id
+        if q.type == "single_choice":
+            assert el.findtext("single") == "true"
+            assert [f for f, _ in answers] == [100.0 if c.correct else 0.0 for c in q.choices]
+            assert [_plain_html(a.findtext("feedback/text")) for _, a in answers] == [to_plain(c.feedback) for c in q.choices]
+        elif q.type == "multiple_response":
+            assert el.findtext("single") == "false"
+            fractions = [f for f, _ in answers]
+            assert all((f > 0) == c.correct for f, c in zip(fractions, q.choices, strict=True))
+            assert sum(f for f in fractions if f > 0) == pytest.approx(100, abs=0.001)
+            assert sum(fractions) == pytest.approx(0, abs=0.001)
+        elif q.type == "true_false":
+            by_text = {a.findtext("text"): (f, _plain_html(a.findtext("feedback/text"))) for f, a in answers}
+            assert by_text == {"true": (100.0 if q.answer else 0.0, to_plain(q.feedback_if_true)),
+                               "false": (0.0 if q.answer else 100.0, to_plain(q.feedback_if_false))}
+        elif q.type == "short_answer":
+            right = [a.findtext("text") for f, a in answers if f == 100]
+            assert right == [a.replace("*", "\\*") for a in accepted_answers(q.accept)]
+            wildcard = [(f, _plain_html(a.findtext("feedback/text"))) for f, a in answers if a.findtext("text") == "*"]
+            assert wildcard == ([(0.0, to_plain(q.feedback))] if q.feedback else [])
+        elif q.type == "numeric":
+            ((fraction, answer),) = answers
+            assert (fraction, float(answer.findtext("text")), float(answer.findtext("tolerance"))) == \
+                (100.0, q.answer, q.tolerance)
+            assert el.findtext("units/unit/unit_name") == q.unit
+        elif q.type == "matching":
+            subs = [(_plain_html(s.findtext("text")), s.findtext("answer/text")) for s in el.findall("subquestion")]
+            assert subs == [(to_plain(p.left), to_plain(p.right)) for p in q.pairs] + [("", to_plain(d)) for d in q.distractors]
+        elif q.type == "ordering":
+            assert [f for f, _ in answers] == list(range(1, len(q.sequence) + 1))
+            assert [_plain_html(a.findtext("text")) for _, a in answers] == [to_plain(s) for s in q.sequence]
+            assert el.findtext("gradingtype") == "ABSOLUTE_POSITION" and el.findtext("selecttype") == "ALL"
+    return by_id
+
+
+def test_moodle_xml_real_bank_counts_types_and_fractions():
+    by_id = check_moodle(BANK)
+    counts = Counter((el.get("type"), el.findtext("single")) for el in by_id.values())
+    expected = Counter(BANK_TYPES)
+    assert counts == Counter({
+        ("multichoice", "true"): expected["single_choice"],
+        ("multichoice", "false"): expected["multiple_response"],
+        ("truefalse", None): expected["true_false"],
+        ("shortanswer", None): expected["short_answer"],
+        ("numerical", None): expected["numeric"],
+        ("matching", None): expected["matching"],
+        ("ordering", None): expected["ordering"],
+    })
+
+
+def test_moodle_xml_hand_made_set():
+    raw = to_moodle_xml(hand_made())
+    assert raw.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    by_id = check_moodle(hand_made())
+    # Special characters, "]]>" and raw HTML survive CDATA; the HTML is Markdown's to render.
+    assert "~ = # { } : \\ and -&gt; and ]]&gt; and <b>not bold</b>" in by_id["sp-1"].findtext("questiontext/text")
+    assert [f for f, _ in _graded(by_id["mr-3of5"])] == [33.33333] * 3 + [-50.0] * 2
+    assert [f for f, _ in _graded(by_id["mr-1of8"])] == [100.0] + [-14.28571] * 7
+    assert [f for f, _ in _graded(by_id["mr-7"])] == [16.66667] * 6 + [-100.0]
+    numeric_el = by_id["nu-pct"]
+    assert (numeric_el.findtext("answer/text"), numeric_el.findtext("answer/tolerance")) == ("0.3", "0.1")
+    assert numeric_el.findtext("unitgradingtype") == "0"  # unit optional, not graded
+    assert by_id["nu-neg"].find("units") is None
+
+
+# --------------------------------------------------------------------------- QTI (Canvas)
+
+NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
+MANIFEST_NS = {"m": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
+CANVAS_TYPES = {"single_choice": "multiple_choice_question", "multiple_response": "multiple_answers_question",
+                "true_false": "true_false_question", "short_answer": "short_answer_question",
+                "numeric": "numerical_question", "matching": "matching_question", "ordering": "matching_question"}
+
+
+def open_qti(data: bytes) -> tuple[ET.Element, ET.Element]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    manifest = ET.fromstring(archive.read("imsmanifest.xml"))
+    (resource,) = manifest.findall("m:resources/m:resource", MANIFEST_NS)
+    assert resource.get("type") == "imsqti_xmlv1p2"
+    href = resource.find("m:file", MANIFEST_NS).get("href")
+    assert sorted(archive.namelist()) == sorted(["imsmanifest.xml", href])
+    assessment = ET.fromstring(archive.read(href))
+    assert assessment.tag == "{%s}questestinterop" % NS["q"]
+    return manifest, assessment
+
+
+def _meta(item: ET.Element) -> dict[str, str]:
+    return {f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", default="", namespaces=NS)
+            for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
+
+
+def _item_feedback(item: ET.Element) -> dict[str, str]:
+    return {fb.get("ident"): _plain_html(fb.findtext("q:flow_mat/q:material/q:mattext", namespaces=NS))
+            for fb in item.findall("q:itemfeedback", NS)}
+
+
+def _score_conditions(item: ET.Element) -> list[ET.Element]:
+    return [c for c in item.findall("q:resprocessing/q:respcondition", NS) if c.find("q:setvar", NS) is not None]
+
+
+def check_qti(questions: list) -> dict[str, ET.Element]:
+    _, assessment = open_qti(to_qti_zip(questions))
+    items = assessment.findall("q:assessment/q:section/q:item", NS)
+    by_id = {item.get("ident"): item for item in items}
+    assert len(by_id) == len(items) == len(questions)
+    for q in questions:
+        item = by_id[q.id]
+        meta = _meta(item)
+        assert (meta["question_type"], meta["points_possible"], item.get("title")) == (CANVAS_TYPES[q.type], "1.0", q.id)
+        prompt = _plain_html(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS))
+        assert prompt.startswith(to_plain(q.prompt))
+        feedback = _item_feedback(item)
+        general = feedback["general_fb"]
+        assert general.startswith(to_plain(q.explanation))
+        assert all(f"{words(e.quote)}” ({e.source})" in general for e in q.evidence)
+        linked = {d.get("linkrefid") for d in item.iter("{%s}displayfeedback" % NS["q"])}
+        assert linked == set(feedback), "every itemfeedback is displayed by some respcondition"
+        if q.type in {"single_choice", "multiple_response", "true_false"}:
+            labels = item.findall("q:presentation/q:response_lid/q:render_choice/q:response_label", NS)
+            texts = [_plain_html(lab.findtext("q:material/q:mattext", namespaces=NS)) for lab in labels]
+            idents = [lab.get("ident") for lab in labels]
+            assert meta["original_answer_ids"] == ",".join(idents)
+            if q.type == "true_false":
+                assert texts == ["True", "False"]
+                assert [feedback[f"{i}_fb"] for i in idents] == [to_plain(q.feedback_if_true), to_plain(q.feedback_if_false)]
+                keys = {idents[0] if q.answer else idents[1]}
+            else:
+                assert texts == [to_plain(c.text) for c in q.choices]
+                assert [feedback[f"{i}_fb"] for i in idents] == [to_plain(c.feedback) for c in q.choices]
+                keys = {i for i, c in zip(idents, q.choices, strict=True) if c.correct}
+            (right,) = _score_conditions(item)
+            assert right.findtext("q:setvar", namespaces=NS) == "100" and right.get("continue") == "No"
+            if q.type == "multiple_response":
+                both = right.find("q:conditionvar/q:and", NS)
+                assert {v.text for v in both.findall("q:varequal", NS)} == keys
+                assert {v.text for v in both.findall("q:not/q:varequal", NS)} == set(idents) - keys
+            else:
+                assert {v.text for v in right.findall("q:conditionvar/q:varequal", NS)} == keys
+        elif q.type == "short_answer":
+            (right,) = _score_conditions(item)
+            assert [v.text for v in right.findall("q:conditionvar/q:varequal", NS)] == accepted_answers(q.accept)
+            assert feedback.get("general_incorrect_fb") == (to_plain(q.feedback) if q.feedback else None)
+        elif q.type == "numeric":
+            (right,) = _score_conditions(item)
+            either = right.find("q:conditionvar/q:or", NS)
+            assert float(either.findtext("q:varequal", namespaces=NS)) == q.answer
+            low, high = float(either.findtext("q:and/q:vargte", namespaces=NS)), float(either.findtext("q:and/q:varlte", namespaces=NS))
+            assert (low, high) == pytest.approx((q.answer - q.tolerance, q.answer + q.tolerance))
+        else:  # matching, and ordering as "Position k -> item"
+            lefts_expected, rights_expected, extra = (
+                ([to_plain(p.left) for p in q.pairs], [to_plain(p.right) for p in q.pairs], list(q.distractors))
+                if q.type == "matching"
+                else ([f"Position {k}" for k in range(1, len(q.sequence) + 1)], [to_plain(s) for s in q.sequence], []))
+            lids = item.findall("q:presentation/q:response_lid", NS)
+            assert [_plain_html(lid.findtext("q:material/q:mattext", namespaces=NS)) for lid in lids] == lefts_expected
+            options = {lab.get("ident"): lab.findtext("q:material/q:mattext", namespaces=NS)
+                       for lab in lids[0].findall("q:render_choice/q:response_label", NS)}
+            assert sorted(options.values()) == sorted(rights_expected + [to_plain(d) for d in extra])
+            assert len({re.search(r"\d+", i).group() for i in options}) == len(options)  # Canvas reads the digits
+            if q.type == "ordering":
+                assert list(options.values()) != rights_expected, "items must not be listed in the correct order"
+            chosen = {}
+            for condition in _score_conditions(item):
+                assert condition.find("q:setvar", NS).get("action") == "Add"
+                var = condition.find("q:conditionvar/q:varequal", NS)
+                chosen[var.get("respident")] = options[var.text]
+            assert [chosen[lid.get("ident")] for lid in lids] == rights_expected
+    return by_id
+
+
+def test_qti_real_bank_has_one_item_per_question():
+    by_id = check_qti(BANK)
+    counts = Counter(_meta(item)["question_type"] for item in by_id.values())
+    expected = Counter(CANVAS_TYPES[t] for t in BANK_TYPES)
+    assert counts == expected
+    assert counts["matching_question"] == BANK_TYPES.count("matching") + BANK_TYPES.count("ordering")
+
+
+def test_qti_hand_made_set_title_and_determinism():
+    questions = hand_made()
+    by_id = check_qti(questions)
+    special = _plain_html(by_id["sp-1"].findtext("q:presentation/q:material/q:mattext", namespaces=NS))
+    assert "~ = # { } : \\ and -> and ]]> and not bold" in special
+    numeric_item = by_id["nu-pct"]
+    assert numeric_item.findtext(".//q:vargte", namespaces=NS) == "0.2"  # decimal arithmetic, not 0.19999999999999998
+    assert numeric_item.findtext(".//q:varlte", namespaces=NS) == "0.4"
+    title = 'Week 3 & "friends" <draft>'
+    manifest, assessment = open_qti(to_qti_zip(questions, title=title))
+    assert assessment.find("q:assessment", NS).get("title") == title
+    assert manifest.findtext(".//{http://www.imsglobal.org/xsd/imsmd_v1p2}string") == title
+    assert to_qti_zip(questions) == to_qti_zip(questions)
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+@pytest.mark.parametrize("n", range(3, 9))
+def test_multiple_response_weights_are_exact_for_every_legal_split(n):
+    for keys in range(1, n):
+        question = multiple_response(f"mr-{keys}-{n}", keys=tuple(range(keys)), n=n)
+        weights = multiple_response_weights(question.choices)
+        assert all(allowed(w) for w in weights)
+        assert sum(w for w in weights if w > 0) == pytest.approx(100, abs=0.0001)
+        assert sum(weights) == pytest.approx(0, abs=0.0001)
+
+
+def test_nearest_fraction_picks_the_closest_allowed_grade():
+    assert nearest_fraction(100 / 3) == 33.33333
+    assert nearest_fraction(100 / 12) == 10.0  # 8.33 is not in the list; 10 is closest
+    assert nearest_fraction(-100 / 9) == -11.11111
+    assert nearest_fraction(-2.5) == 0.0  # a tie between 0 and -5 goes to the smaller magnitude
+
+
+def test_numeric_bounds_and_accepted_answers():
+    assert numeric_bounds(162000, 1000) == ("161000", "163000")
+    assert numeric_bounds(-5, 0.5) == ("-5.5", "-4.5")
+    # A leading "the" is optional in Oversight, so the other form is added; case-only duplicates go.
+    assert accepted_answers(["the Kremlin Leaks project", "Kremlin Leaks", "kremlin LEAKS"]) == \
+        ["the Kremlin Leaks project", "Kremlin Leaks", "Kremlin Leaks project", "the Kremlin Leaks"]
