@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import item_analysis_10k, validate_10k
+from bench import export_10k, item_analysis_10k, validate_10k
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -16,7 +16,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> int:
     """Run every benchmark and record medians."""
     figures: dict[str, float] = {}
-    for name, module in (("validate_10k", validate_10k), ("item_analysis_10k", item_analysis_10k)):
+    for name, module in (("validate_10k", validate_10k), ("item_analysis_10k", item_analysis_10k), ("export_10k", export_10k)):
         print(f"running {name} ...", flush=True)
         figures.update(module.run())
     RESULTS.mkdir(exist_ok=True)

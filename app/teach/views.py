@@ -171,7 +171,7 @@ def dashboard_page(section_id: int):
     return render_template("teach/dashboard.html", section=section, course=course, learners=learners, histograms=histograms,
                            completion=dashboard.completion(section.id, course, len(learners)),
                            not_started=[r for r in learners if not r.started],
-                           below=[r for r in learners if r.started and r.mastered_share < 0.5])
+                           below=sorted((r for r in learners if r.started and r.mastered_share < 0.5), key=lambda r: r.mastered_share))
 
 
 @bp.route("/sections/<int:section_id>/learners/<int:user_id>")

@@ -12,6 +12,11 @@ from app.services.demo import create_demo
 PASSWORD = "a long enough passphrase"
 
 
+def read(path) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def login(page: Page, email: str, password: str = PASSWORD) -> None:
     page.goto("/account/login")
     page.get_by_label("Email").fill(email)
@@ -36,7 +41,7 @@ def test_instructor_creates_a_section_and_assignment_then_reads_the_dashboard(br
     page.get_by_label("Section name").fill("Digital authoritarianism, seminar B")
     page.get_by_label("Term").fill("Spring 2027")
     page.get_by_role("button", name="Create section").click()
-    expect(page.get_by_text("Students join with code")).to_be_visible()
+    expect(page.get_by_text("Section created. Students join with code")).to_be_visible()
     check_page("teach-section", page)
     page.get_by_role("link", name="New assignment").click()
     page.get_by_label("Title").fill("Week 3 quiz")
@@ -76,20 +81,20 @@ def test_admin_exports_grades_and_questions(browser, live_app, base_url, check_p
     context = browser.new_context(base_url=base_url, accept_downloads=True)
     page = context.new_page()
     login(page, "export-admin@example.org")
-    page.get_by_role("link", name="Users").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
     page.get_by_role("link", name="Exports").click()
     check_page("admin-exports", page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="All sections: Canvas").click()
-    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.reader(io.StringIO(read(download.value.path()))))
     assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert rows[1][0].strip() == "Points Possible"
     assert len(rows) > 25
 
     with page.expect_download() as download:
         page.get_by_role("link", name="All sections: Moodle").click()
-    moodle = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    moodle = list(csv.reader(io.StringIO(read(download.value.path()))))
     assert moodle[0][0] == "Email address" and len({len(r) for r in moodle}) == 1
 
     with page.expect_download() as download:
@@ -102,7 +107,7 @@ def test_admin_exports_grades_and_questions(browser, live_app, base_url, check_p
             page.get_by_role("link", name=re.compile(name)).first.click()
         assert download.value.suggested_filename.startswith("oversight-questions")
 
-    page.get_by_role("link", name="Users").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
     page.get_by_role("link", name="Audit log").click()
     check_page("admin-audit", page)
     context.close()
