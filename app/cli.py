@@ -133,9 +133,42 @@ def demo(learners: int, seed: int) -> None:
                f"learners use the password {DEMO_PASSWORD}.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Backup file to write.")
+def backup_command(out: Path) -> None:
+    """Back up the SQLite database while the app runs (online backup)."""
+    from app.services.backup import BackupError, backup
+
+    try:
+        size = backup(out)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backed up the database to {out} ({size / 1024:.0f} KiB).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Backup file to restore.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the SQLite database with a backup (stop the app first)."""
+    from app.services.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every row in the database with the backup. Continue?", abort=True)
+    try:
+        restore(source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored the database from {source}. Run `flask --app app db upgrade` if the backup is from an older release.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users_cli)
     app.cli.add_command(course_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(demo)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
