@@ -67,10 +67,11 @@ def register_handlers(app: Flask) -> None:
     """Error pages, security headers and template helpers."""
     from app.auth.forms import LogoutForm
     from app.errors import register_error_handlers
-    from app.security import register_headers
+    from app.security import register_headers, register_input_guard
 
     register_error_handlers(app)
     register_headers(app)
+    register_input_guard(app)
 
     from app.rendering import render_inline, render_markdown
 

@@ -72,6 +72,18 @@ CSP = "; ".join(
 )
 
 
+def register_input_guard(app: Flask) -> None:
+    """Refuse NUL bytes in any query or form value: PostgreSQL cannot store them, so they would 500."""
+
+    @app.before_request
+    def _no_nul() -> None:
+        from flask import request
+
+        for values in (request.args, request.form):
+            if any("\x00" in value for _, value in values.items(multi=True)):
+                abort(400)
+
+
 def register_headers(app: Flask) -> None:
     """Send strict security headers on every response."""
 
