@@ -76,6 +76,7 @@ def _finish(app: Flask) -> None:
         # SQLite serialises writers: wait for the lock instead of failing under load.
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 15})
+        options["pool_pre_ping"] = False  # a file cannot drop a connection; the ping only costs a query
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not config.get("SECRET_KEY"):
         if not development:

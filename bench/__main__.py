@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import export_10k, item_analysis_10k, validate_10k
+from bench import answer_save, export_10k, item_analysis_10k, lesson_page, start_300, validate_10k
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -16,7 +16,14 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> int:
     """Run every benchmark and record medians."""
     figures: dict[str, float] = {}
-    for name, module in (("validate_10k", validate_10k), ("item_analysis_10k", item_analysis_10k), ("export_10k", export_10k)):
+    for name, module in (
+        ("validate_10k", validate_10k),
+        ("item_analysis_10k", item_analysis_10k),
+        ("export_10k", export_10k),
+        ("answer_save", answer_save),
+        ("lesson_page", lesson_page),
+        ("start_300", start_300),
+    ):
         print(f"running {name} ...", flush=True)
         figures.update(module.run())
     RESULTS.mkdir(exist_ok=True)

@@ -41,9 +41,16 @@ class Course:
         """Questions keyed by id."""
         return {question.id: question for question in self.questions}
 
+    @cached_property
+    def _questions_by_lesson(self) -> dict[str, list[Question]]:
+        grouped: dict[str, list[Question]] = {}
+        for question in self.questions:
+            grouped.setdefault(question.lesson, []).append(question)
+        return grouped
+
     def questions_for(self, lesson_id: str) -> list[Question]:
         """The questions of one lesson, in bank order."""
-        return [q for q in self.questions if q.lesson == lesson_id]
+        return list(self._questions_by_lesson.get(lesson_id, ()))
 
     def anchor_for(self, source: str, quote: str) -> str | None:
         """Return the paragraph anchor of the reading that holds a quote, or None."""

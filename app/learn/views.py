@@ -33,7 +33,10 @@ def lesson(lesson_id: str):
     neighbours = (course.lessons[index - 1] if index else None,
                   course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
     return render_template("learn/lesson.html", lesson=lesson, body=render_markdown(lesson.body), readings=readings,
-                           completed=completed, question_count=count, form=CSRFForm(), neighbours=neighbours)
+                           completed=completed, question_count=count, neighbours=neighbours,
+                           # Only a logged-in learner gets a form: building one for anonymous readers
+                           # would mint and sign a session cookie on every page view.
+                           form=CSRFForm() if current_user.is_authenticated else None)
 
 
 @bp.route("/lessons/<lesson_id>/complete", methods=["POST"])

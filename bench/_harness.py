@@ -1,0 +1,435 @@
+"""Shared plumbing for the HTTP load benchmarks: databases, gunicorn, wrk, a small cookie client.
+
+Rules kept here so every benchmark follows them (see /work/shared/guides/testing.md):
+- servers bind 127.0.0.1 on a free port, run `gunicorn --no-control-socket -w 2` (sync workers) and
+  are stopped by their PID, whatever happens;
+- every load run is bounded (wrk -d, a fixed number of client journeys, timeouts);
+- PostgreSQL runs get a private schema (`?options=-csearch_path%3D<schema>`), dropped afterwards;
+- figures are medians of several runs; ratios are taken inside one run against its reference.
+"""
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+WRK_SCRIPT = BENCH / "wrk_tuples.lua"
+PYTHON = sys.executable
+HOST = "127.0.0.1"
+USER_AGENT = "oversight-bench/1"
+SECRET_KEY = "bench-secret-" + "0" * 40
+# Bench students log in over HTTP for real, but with a cheap scrypt cost (n=2**10 instead of the
+# default 2**15, ~0.3 s per hash on this machine): 300 logins would otherwise take a minute of
+# server CPU. The hash format is the same, so the server checks it with the same code path.
+CHEAP_HASH = "scrypt:1024:8:1"
+STUDENT_PASSWORD = "bench-student-pass"
+GUNICORN_WORKERS = 2
+
+
+# --------------------------------------------------------------------------------------- basics
+
+
+def median(values: list[float]) -> float:
+    """The median, rounded for the report."""
+    return round(statistics.median(values), 3)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (bound to 0, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def write_results(name: str, record: dict[str, Any]) -> Path:
+    """Write the raw per-run figures of one benchmark to bench/results/<name>.json (gitignored)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    machine = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg(),
+               "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    path.write_text(json.dumps({**record, "_machine": machine}, indent=2, default=str) + "\n")
+    return path
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout stays the figures."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_wrk() -> str:
+    """Return wrk's path; install it from Debian's archive when missing and we are root, else fail clearly."""
+    path = shutil.which("wrk")
+    if path:
+        return path
+    if os.name != "posix" or os.geteuid() != 0:
+        raise SystemExit("wrk is not installed and this is not root: install it with "
+                         "`sudo apt-get update && sudo apt-get install -y wrk`, then run the benchmark again.")
+    log("wrk is missing: installing it from Debian's archive (apt-get install -y wrk) ...")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise SystemExit(f"could not install wrk ({' '.join(cmd)} failed):\n{done.stderr[-2000:]}")
+    path = shutil.which("wrk")
+    if not path:
+        raise SystemExit("apt-get reported success but wrk is still not on PATH")
+    return path
+
+
+# ------------------------------------------------------------------------------------ databases
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A database engine to run a benchmark on; `suffix` is appended to its figure keys."""
+
+    name: str
+    suffix: str
+
+
+def backends() -> list[Backend]:
+    """SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (as in the test suite)."""
+    found = [Backend("sqlite", "")]
+    if os.environ.get("TEST_DATABASE_URL"):
+        found.append(Backend("postgresql", "_pg"))
+    return found
+
+
+@contextlib.contextmanager
+def database(backend: Backend, label: str) -> Iterator[str]:
+    """A fresh, empty database: a temp SQLite file, or a private PostgreSQL schema dropped afterwards."""
+    if backend.name == "sqlite":
+        with tempfile.TemporaryDirectory(prefix=f"bench-{label}-") as tmp:
+            yield f"sqlite:///{Path(tmp) / f'{label}.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    base = os.environ["TEST_DATABASE_URL"]
+    schema = f"bench_{label}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def app_env(database_url: str) -> dict[str, str]:
+    """Environment of the real app under load: production settings over plain HTTP, login limit raised."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update({
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "OVERSIGHT_ENV": "production",
+        "FLASK_SESSION_COOKIE_SECURE": "false",
+        "FLASK_LOGIN_RATE_LIMIT": "100000 per minute",
+        "FLASK_LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    return env
+
+
+def app_config(database_url: str) -> dict[str, Any]:
+    """The same settings as `app_env`, for create_app() in the setup step of this process."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "OVERSIGHT_ENV": "production",
+        "SESSION_COOKIE_SECURE": False,
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def migrate(database_url: str) -> None:
+    """`flask --app app db upgrade` on the fresh database, as the Procfile's release step does.
+
+    The release step's `course load` (recording the question ids) is done by `setup_app`, in process,
+    which saves a second Flask start-up.
+    """
+    done = subprocess.run([PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT,
+                          env=app_env(database_url), capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise SystemExit(f"flask db upgrade failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+
+
+@contextlib.contextmanager
+def setup_app(database_url: str) -> Iterator[Any]:
+    """The real app in this process (for the Python setup step), its engine disposed afterwards.
+
+    Entering it also records the course's question ids (what `flask --app app course load` does).
+    """
+    from app import create_app
+    from app.extensions import db
+    from app.services.content import get_course, sync_catalogue
+
+    application = create_app(app_config(database_url))
+    with application.app_context():
+        try:
+            sync_catalogue(get_course())
+            yield application
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@contextlib.contextmanager
+def cheap_password_hashes() -> Iterator[None]:
+    """While active, User.set_password (used by accounts.create_user) stores a low-cost scrypt hash."""
+    from app import models
+
+    original = models.generate_password_hash
+
+    def cheap(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+        return original(password, method=CHEAP_HASH, salt_length=salt_length)
+
+    models.generate_password_hash = cheap
+    try:
+        yield
+    finally:
+        models.generate_password_hash = original
+
+
+def answer_fields(question: Any, shown: Any) -> list[tuple[str, str]]:
+    """Form fields that make a valid (saved) response to `question` as shown."""
+    kind = question.type
+    if kind == "short_answer":
+        return [("answer", "anything")]
+    if kind == "numeric":
+        return [("answer", "42")]
+    if kind in ("single_choice", "multiple_response"):
+        return [("answer", str(shown.choice_order[0]))]
+    if kind == "true_false":
+        return [("answer", "true")]
+    if kind == "matching":
+        return [(f"match-{i}", shown.options[i % len(shown.options)]) for i in range(len(question.pairs))]
+    if kind == "ordering":
+        return [(f"pos-{i}", str(i + 1)) for i in range(len(shown.items))]
+    raise ValueError(f"no answer builder for question type {kind}")
+
+
+# -------------------------------------------------------------------------------------- servers
+
+
+class Server:
+    """A gunicorn master we started (by PID); `url` is its base address."""
+
+    def __init__(self, proc: subprocess.Popen, port: int, logfile: Path):
+        self.proc = proc
+        self.port = port
+        self.logfile = logfile
+        self.url = f"http://{HOST}:{port}"
+
+    def log_tail(self) -> str:
+        """The end of the server's log, for error messages."""
+        try:
+            return self.logfile.read_text(errors="replace")[-3000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """TERM the master (it stops its workers), then KILL its process group if it lingers."""
+        if self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)  # its own session: only what we started
+            self.proc.wait(timeout=5)
+
+
+def _ready(port: int, path: str) -> bool:
+    conn = http.client.HTTPConnection(HOST, port, timeout=2)
+    try:
+        conn.request("GET", path, headers={"User-Agent": USER_AGENT})
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], ready_path: str, label: str) -> Iterator[Server]:
+    """Serve `app_spec` with the benchmark's gunicorn settings until the block ends."""
+    logdir = Path(tempfile.mkdtemp(prefix=f"bench-gunicorn-{label}-"))
+    server = None
+    try:
+        for _attempt in range(3):  # a port taken between free_port() and bind: try another
+            port = free_port()
+            logfile = logdir / f"{port}.log"
+            cmd = [PYTHON, "-m", "gunicorn", "--no-control-socket", "-w", str(GUNICORN_WORKERS),
+                   "-b", f"{HOST}:{port}", app_spec]
+            with logfile.open("wb") as out:
+                proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+            server = Server(proc, port, logfile)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and proc.poll() is None and not _ready(port, ready_path):
+                time.sleep(0.1)
+            if proc.poll() is None and _ready(port, ready_path):
+                break
+            tail = server.log_tail()
+            server.stop()
+            server = None
+            if "Address already in use" not in tail:
+                raise SystemExit(f"gunicorn {app_spec} did not become ready on {ready_path}:\n{tail}")
+        if server is None:
+            raise SystemExit(f"gunicorn {app_spec}: no free port after 3 tries")
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(logdir, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------ wrk
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    """One wrk run: throughput, latency and what went wrong (non-2xx/3xx statuses, socket errors)."""
+
+    rps: float
+    requests: int
+    status_errors: int
+    socket_errors: int
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def errors(self) -> int:
+        """Every failed request: statuses >= 400 plus connect/read/write/timeout errors."""
+        return self.status_errors + self.socket_errors
+
+
+def write_tuples(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """Write (method, path, cookie, body) rows, tab-separated, for wrk_tuples.lua."""
+    with path.open("w") as out:
+        for row in rows:
+            if any("\t" in part or "\n" in part for part in row):
+                raise ValueError(f"tab or newline in a wrk tuple: {row!r}")
+            out.write("\t".join(row) + "\n")
+
+
+def run_wrk(base_url: str, tuples: Path, connections: int, duration_s: float, threads: int = 2,
+            timeout_s: int = 5) -> WrkResult:
+    """`wrk -t<threads> -c<connections> -d<duration>s` rotating through the tuples file."""
+    wrk = ensure_wrk()
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration_s))}s", f"--timeout={timeout_s}s",
+           "-s", str(WRK_SCRIPT), base_url, "--", str(tuples), USER_AGENT, str(threads)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration_s + 60)
+    match = re.search(r"^BENCHJSON (\{.*\})$", done.stdout, re.MULTILINE)
+    if done.returncode != 0 or match is None:
+        raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    data = json.loads(match.group(1))
+    seconds = data["duration_us"] / 1e6
+    sockets = data["connect"] + data["read"] + data["write"] + data["timeout"]
+    return WrkResult(rps=round(data["requests"] / seconds, 1), requests=data["requests"], status_errors=data["status"],
+                     socket_errors=sockets, p50_ms=data["p50_us"] / 1000, p99_ms=data["p99_us"] / 1000)
+
+
+# --------------------------------------------------------------------------------------- client
+
+
+class Client:
+    """One browser-like HTTP/1.1 client: its own connection and cookie jar, no redirect following."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+    def cookie_header(self) -> str:
+        """The Cookie header this client sends."""
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def request(self, method: str, path: str, form: dict[str, Any] | list[tuple[str, str]] | None = None
+                ) -> tuple[int, str, str]:
+        """Send one request; return (status, Location header, body). Raises OSError on connection errors."""
+        headers = {"User-Agent": USER_AGENT, "Host": f"{self.host}:{self.port}"}
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
+        body = None
+        if form is not None:
+            body = urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel.value == "" or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if response.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+        location = response.getheader("Location") or ""
+        return response.status, urlsplit(location).path + (f"?{urlsplit(location).query}" if urlsplit(location).query else ""), text
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if match is None:
+        raise RuntimeError("page has no CSRF token")
+    return match.group(1)
+
+
+def login(client: Client, email: str, password: str = STUDENT_PASSWORD) -> str:
+    """Log in through the real form (GET for the token, POST); the client keeps the session cookie.
+
+    Returns the login form's CSRF token: it stays valid after login (the session keeps its raw
+    token), so it can be sent with the student's next forms as a browser's open page would.
+    """
+    status, _, html = client.request("GET", "/account/login")
+    if status != 200:
+        raise RuntimeError(f"GET /account/login returned {status}")
+    token = csrf_from(html)
+    status, location, body = client.request("POST", "/account/login",
+                                            {"email": email, "password": password, "csrf_token": token})
+    if status != 302 or "session" not in client.cookies:
+        raise RuntimeError(f"login of {email} failed: {status} {location} {body[:300]}")
+    return token

@@ -1,0 +1,164 @@
+"""Where the time of the benchmarked endpoints goes: SQL statements per request and a profile.
+
+Not a benchmark (no `run()`; do not wire it into `make bench`). It builds the same fresh database
+as the benchmarks (production settings), logs a student in through Flask's test client, then for
+each endpoint of the load benchmarks:
+
+- counts the SQL statements one request executes (and lists them with --sql),
+- times REQUESTS requests in process (no gunicorn, no network) and
+- with --profile, profiles them with pyinstrument (`pip install pyinstrument` into the venv; it is
+  not a project dependency).
+
+    python -m bench.profile_app [--pg] [--sql] [--profile] [--requests N]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
+
+from bench import _harness as h
+
+LESSON = "01-goode-2020"
+
+
+class Statements:
+    """Record the SQL statements an engine executes while active."""
+
+    def __init__(self, engine: Any):
+        self.engine = engine
+        self.seen: list[str] = []
+        self.checkouts = 0
+        self.commits = 0
+
+    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.seen.append(" ".join(statement.split()))
+
+    def _checkout(self, *args: Any) -> None:
+        self.checkouts += 1  # each checkout also runs pool_pre_ping's ping (not seen as a statement)
+
+    def _commit(self, *args: Any) -> None:
+        self.commits += 1
+
+    def __enter__(self) -> Statements:
+        self.seen, self.checkouts, self.commits = [], 0, 0
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        event.listen(self.engine.pool, "checkout", self._checkout)
+        event.listen(self.engine, "commit", self._commit)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+        event.remove(self.engine.pool, "checkout", self._checkout)
+        event.remove(self.engine, "commit", self._commit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Set up, then measure each endpoint."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", action="store_true", help="use PostgreSQL (TEST_DATABASE_URL)")
+    parser.add_argument("--sql", action="store_true", help="print each request's SQL statements")
+    parser.add_argument("--profile", action="store_true", help="profile each endpoint with pyinstrument")
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args(argv)
+    backend = h.Backend("postgresql", "_pg") if args.pg else h.Backend("sqlite", "")
+    if args.pg and not __import__("os").environ.get("TEST_DATABASE_URL"):
+        raise SystemExit("--pg needs TEST_DATABASE_URL")
+
+    from app.extensions import db
+    from app.services import accounts, quizzes
+    from app.services.content import get_course
+    from course.presentation import present
+
+    with h.database(backend, "profile") as url:
+        h.migrate(url)
+        with h.setup_app(url) as app, h.cheap_password_hashes():
+            course = get_course()
+            user = accounts.create_user("profile@example.org", h.STUDENT_PASSWORD)
+            user_id = user.id
+            engine = db.engine
+        client = app.test_client()
+        html = client.get("/account/login").get_data(as_text=True)
+        token = h.csrf_from(html)
+        response = client.post("/account/login", data={"email": "profile@example.org", "password": h.STUDENT_PASSWORD,
+                                                      "csrf_token": token})
+        assert response.status_code == 302, response.status_code
+
+        def new_attempt() -> tuple[int, list[list[tuple[str, str]]]]:
+            response = client.post("/quiz/", data={"csrf_token": token, "lessons": LESSON, "count": "5", "minutes": "0"})
+            assert response.status_code == 302, response.status_code
+            attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+            with app.app_context():
+                attempt = quizzes.get_attempt(attempt_id, user_id)
+                qs = [course.question_by_id[q] for q in attempt.question_ids]
+                fields = [h.answer_fields(q, present(q, attempt.seed)) for q in qs]
+            return attempt_id, fields
+
+        attempt_id, fields = new_attempt()
+        anonymous = app.test_client()
+
+        def answer() -> Any:
+            return client.post(f"/quiz/attempts/{attempt_id}/answer",
+                               data=MultiDict([("csrf_token", token), ("index", "0"), ("go", "next"), *fields[0]]))
+
+        def start() -> Any:
+            return client.post("/quiz/", data={"csrf_token": token, "lessons": LESSON, "count": "5", "minutes": "0"})
+
+        def submit_fresh() -> Callable[[], Any]:
+            aid, fl = new_attempt()
+            for i, f in enumerate(fl):
+                client.post(f"/quiz/attempts/{aid}/answer", data=MultiDict([("csrf_token", token), ("index", str(i)), ("go", "next"), *f]))
+            return lambda: client.post(f"/quiz/attempts/{aid}/finish", data={"csrf_token": token})
+
+        endpoints: list[tuple[str, Callable[[], Any] | None, int]] = [
+            ("POST /quiz/attempts/<id>/answer", answer, 302),
+            ("POST /quiz/ (start)", start, 302),
+            ("POST /quiz/attempts/<id>/finish", None, 302),
+            ("GET /lessons/01-goode-2020 (anonymous)", lambda: anonymous.get(f"/lessons/{LESSON}"), 200),
+            ("GET /healthz", lambda: anonymous.get("/healthz"), 200),
+        ]
+        print(f"backend: {backend.name}")
+        for name, call, expect in endpoints:
+            is_submit = call is None
+            if is_submit:
+                call = submit_fresh()
+            with Statements(engine) as st:
+                response = call()
+            assert response.status_code == expect, (name, response.status_code)
+            print(f"\n== {name}: {len(st.seen)} SQL statements, {st.commits} commits, "
+                  f"{st.checkouts} connection checkouts (+1 pre-ping each) per request")
+            if args.sql:
+                for statement in st.seen:
+                    print("   ", re.sub(r"\s+", " ", statement)[:160])
+            # a submit happens once per attempt: prepare fresh answered attempts, time only the submits
+            calls = [submit_fresh() for _ in range(min(args.requests, 50))] if is_submit else [call] * args.requests
+            times = []
+            profiler = None
+            if args.profile:
+                from pyinstrument import Profiler
+
+                profiler = Profiler(interval=0.0005)
+                profiler.start()
+            for each in calls:
+                began = time.perf_counter()
+                each()
+                times.append((time.perf_counter() - began) * 1000)
+            if profiler is not None:
+                profiler.stop()
+                print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False)[:6000])
+            print(f"   in process: median {statistics.median(times):.2f} ms over {len(times)} requests")
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""300 students start the same self-test at the same moment, then answer it and submit.
+
+Setup, per backend (SQLite; PostgreSQL too when TEST_DATABASE_URL is set, keys suffixed `_pg`):
+a fresh database (`flask --app app db upgrade`), 300 students created with
+app.services.accounts.create_user, each logged in over HTTP through the login form (a real session
+cookie and CSRF token). No student has an open attempt. The app runs under
+`gunicorn --no-control-socket -w 2 -b 127.0.0.1:<port>` (sync workers).
+
+One run: 300 threads, one per student, each with its own connection (http.client) and cookie,
+wait on a barrier and then, all at once and without think time:
+
+  POST /quiz/ (csrf_token, lessons=01-goode-2020, count=5, minutes=0)  -> 302 /quiz/attempts/<id>
+  5 x POST /quiz/attempts/<id>/answer (csrf_token, index, go=next, a valid answer for that
+      question)                                  -> 302 to the next question (the last: to finish)
+  POST /quiz/attempts/<id>/finish (csrf_token)   -> 302 to the results
+
+7 requests per student, 2,100 per run. Page views (the GETs a browser makes after each redirect)
+are left out to keep a run inside the time budget: with them a run takes ~80 s here. To build a
+valid answer without the page, the bench reads the new attempt's drawn question ids and seed
+(one SELECT by primary key, outside the timed requests) and fills the fields for each question's
+type, as the page would show it.
+
+Latency is **per request** (sending it to having read the whole response, including the wait
+for a free worker): `start_300_p50_ms` / `start_300_p99_ms` are the medians over runs of each
+run's p50 / p99 over all its requests. `start_300_errors` = failed requests summed over all runs:
+any 5xx, connection error or timeout, or any status/redirect other than the expected one (an
+answer redirected back to its own question was not saved). A student stops at its first failure.
+
+Detail keys: `start_300_start_p50_ms` / `start_300_start_p99_ms` (the simultaneous POST /quiz/
+alone), `start_300_journey_p50_ms` / `start_300_journey_p99_ms` (one student's 7 requests end
+to end), `start_300_rps` (requests per second over a run), `start_300_run_s` (wall time of a run).
+
+BENCH_START_STUDENTS=N runs with N students instead (a smoke test; the keys keep their names).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench import _harness as h
+
+STUDENTS = int(os.environ.get("BENCH_START_STUDENTS", "300"))
+REPEATS = 3
+LESSON = "01-goode-2020"
+COUNT = 5
+BARRIER_TIMEOUT_S = 120
+REQUEST_TIMEOUT_S = 60
+
+
+@dataclass
+class Student:
+    """A logged-in student: its session cookie and its CSRF token."""
+
+    email: str
+    cookies: dict[str, str]
+    token: str
+
+
+@dataclass
+class Journey:
+    """What one student's journey produced."""
+
+    latencies: list[tuple[str, float]] = field(default_factory=list)  # (step, ms)
+    errors: list[str] = field(default_factory=list)
+    total_ms: float = 0.0
+    finished: bool = False
+
+
+def make_students(database_url: str, count: int) -> list[str]:
+    """Create the students (no attempts); return their emails."""
+    from app.services import accounts
+
+    with h.setup_app(database_url), h.cheap_password_hashes():
+        return [accounts.create_user(f"start-bench-{i:04d}@example.org", h.STUDENT_PASSWORD).email for i in range(count)]
+
+
+def log_in(base_url: str, email: str, check_form: bool = False) -> Student:
+    """Log in over HTTP; keep the session cookie and the CSRF token (valid for every form of the session)."""
+    client = h.Client(base_url)
+    try:
+        token = h.login(client, email)
+        if check_form:
+            status, _, html = client.request("GET", "/quiz/")
+            if status != 200 or f'value="{LESSON}"' not in html:
+                raise RuntimeError(f"GET /quiz/ returned {status} or does not offer lesson {LESSON}")
+        return Student(email, dict(client.cookies), token)
+    finally:
+        client.close()
+
+
+class Questions:
+    """Look up an attempt's drawn questions (ids and seed) in the database, outside the timed requests."""
+
+    def __init__(self, database_url: str):
+        from sqlalchemy import create_engine
+
+        from app.config import normalise_database_url
+        from course.catalog import load_course
+
+        self.course = load_course(str(h.ROOT / "lessons"), str(h.ROOT / "question_bank.yaml"))
+        args = {"check_same_thread": False} if database_url.startswith("sqlite") else {}
+        self.engine = create_engine(normalise_database_url(database_url), pool_size=4, max_overflow=0,
+                                    pool_timeout=120, connect_args=args)
+
+    def answers(self, attempt_id: int) -> list[list[tuple[str, str]]]:
+        """Valid answer fields for each question of the attempt, in order."""
+        from sqlalchemy import select
+
+        from app.models import Attempt
+        from course.presentation import present
+
+        with self.engine.connect() as conn:
+            question_ids, seed = conn.execute(select(Attempt.question_ids, Attempt.seed).where(Attempt.id == attempt_id)).one()
+        questions = [self.course.question_by_id[q] for q in question_ids]
+        return [h.answer_fields(q, present(q, seed)) for q in questions]
+
+    def close(self) -> None:
+        """Close the pool."""
+        self.engine.dispose()
+
+
+def journey(base_url: str, student: Student, barrier: threading.Barrier, questions: Questions) -> Journey:
+    """One student's self-test, started at the barrier; every request timed."""
+    result = Journey()
+    client = h.Client(base_url, timeout=REQUEST_TIMEOUT_S)
+    client.cookies = dict(student.cookies)
+
+    def call(step: str, path: str, form: Any, location: str | None = None) -> str:
+        start = time.perf_counter()
+        try:
+            status, where, body = client.request("POST", path, form)
+        except Exception as exc:  # noqa: BLE001 - a connection error is a failed request, reported
+            result.latencies.append((step, (time.perf_counter() - start) * 1000))
+            raise RuntimeError(f"{step}: {type(exc).__name__}: {exc}") from None
+        result.latencies.append((step, (time.perf_counter() - start) * 1000))
+        if status != 302 or (location is not None and where != location):
+            raise RuntimeError(f"{step}: POST {path} -> {status} {where!r} (expected 302 {location or ''}) {body[:120]!r}")
+        return where
+
+    try:
+        barrier.wait(timeout=BARRIER_TIMEOUT_S)
+        began = time.perf_counter()
+        form = [("csrf_token", student.token), ("lessons", LESSON), ("count", str(COUNT)), ("minutes", "0")]
+        where = call("start", "/quiz/", form)
+        if not where.startswith("/quiz/attempts/") or not where.rsplit("/", 1)[1].isdigit():
+            raise RuntimeError(f"start: redirected to {where!r}, not to an attempt")
+        attempt = where
+        answers = questions.answers(int(where.rsplit("/", 1)[1]))
+        lookup_ms = (time.perf_counter() - began) * 1000 - result.latencies[-1][1]
+        for index, fields in enumerate(answers):
+            target = f"{attempt}/finish" if index + 1 == len(answers) else f"{attempt}?q={index + 1}"
+            body = [("csrf_token", student.token), ("index", str(index)), ("go", "next"), *fields]
+            call("answer", f"{attempt}/answer", body, target)
+        call("submit", f"{attempt}/finish", [("csrf_token", student.token)], f"{attempt}/results")
+        result.total_ms = (time.perf_counter() - began) * 1000 - lookup_ms
+        result.finished = True
+    except threading.BrokenBarrierError:
+        result.errors.append("barrier broken")
+    except RuntimeError as exc:
+        result.errors.append(str(exc))
+    finally:
+        client.close()
+    return result
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank on the sorted values)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def one_run(base_url: str, students: list[Student], questions: Questions) -> dict[str, Any]:
+    """All students at once; per-request and per-journey statistics."""
+    barrier = threading.Barrier(len(students))
+    journeys: list[Journey] = [Journey()] * len(students)
+
+    def work(i: int) -> None:
+        journeys[i] = journey(base_url, students[i], barrier, questions)
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(students))]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=BARRIER_TIMEOUT_S + REQUEST_TIMEOUT_S * 8)
+    wall = time.perf_counter() - began
+    all_ms = [ms for j in journeys for _, ms in j.latencies]
+    start_ms = [ms for j in journeys for step, ms in j.latencies if step == "start"]
+    journey_ms = [j.total_ms for j in journeys if j.finished]
+    errors = [e for j in journeys for e in j.errors]
+    # a journey neither finished nor failed is still waiting after the join timeout: count it as failed
+    errors += ["journey did not finish in time"] * sum(1 for j in journeys if not j.finished and not j.errors)
+    return {
+        "requests": len(all_ms), "errors": len(errors), "error_samples": errors[:5],
+        "p50_ms": percentile(all_ms, 50), "p99_ms": percentile(all_ms, 99),
+        "start_p50_ms": percentile(start_ms, 50), "start_p99_ms": percentile(start_ms, 99),
+        "journey_p50_ms": percentile(journey_ms, 50), "journey_p99_ms": percentile(journey_ms, 99),
+        "finished": len(journey_ms), "run_s": wall, "rps": len(all_ms) / wall if wall else 0.0,
+        "per_step_p99_ms": {s: percentile([ms for j in journeys for st, ms in j.latencies if st == s], 99)
+                            for s in ("start", "answer", "submit")},
+    }
+
+
+def run_backend(backend: h.Backend, count: int, repeats: int) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Set up the students on one backend and run the simultaneous start `repeats` times."""
+    s = backend.suffix
+    runs = []
+    with h.database(backend, "start") as url:
+        h.log(f"[start_300{s}] migrating and creating {count} students ...")
+        h.migrate(url)
+        emails = make_students(url, count)
+        with h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as server:
+            with ThreadPoolExecutor(8) as pool:
+                students = list(pool.map(lambda e: log_in(server.url, e, e == emails[0]), emails))
+            h.log(f"[start_300{s}] {len(students)} students logged in")
+            questions = Questions(url)
+            try:
+                for r in range(repeats):
+                    runs.append(one_run(server.url, students, questions))
+                    run = runs[-1]
+                    h.log(f"[start_300{s}] run {r + 1}: {run['requests']} requests in {run['run_s']:.1f} s "
+                          f"({run['rps']:.0f}/s), p50 {run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, "
+                          f"start p99 {run['start_p99_ms']:.0f} ms, errors {run['errors']} {run['error_samples'][:2]}")
+            finally:
+                questions.close()
+    figures = {
+        f"start_300_errors{s}": sum(run["errors"] for run in runs),
+        f"start_300_p50_ms{s}": h.median([run["p50_ms"] for run in runs]),
+        f"start_300_p99_ms{s}": h.median([run["p99_ms"] for run in runs]),
+        f"start_300_start_p50_ms{s}": h.median([run["start_p50_ms"] for run in runs]),
+        f"start_300_start_p99_ms{s}": h.median([run["start_p99_ms"] for run in runs]),
+        f"start_300_journey_p50_ms{s}": h.median([run["journey_p50_ms"] for run in runs]),
+        f"start_300_journey_p99_ms{s}": h.median([run["journey_p99_ms"] for run in runs]),
+        f"start_300_rps{s}": h.median([run["rps"] for run in runs]),
+        f"start_300_run_s{s}": h.median([run["run_s"] for run in runs]),
+    }
+    return figures, runs
+
+
+def run(repeats: int = REPEATS, students: int = STUDENTS) -> dict[str, float]:
+    """Figures for SQLite and (when TEST_DATABASE_URL is set) PostgreSQL; raw runs to bench/results/start_300.json."""
+    figures: dict[str, float] = {}
+    raw: dict[str, Any] = {}
+    for backend in h.backends():
+        found, raw[backend.name] = run_backend(backend, students, repeats)
+        figures.update(found)
+    h.write_results("start_300", {"figures": figures, "students": students, "runs": raw})
+    return figures
+
+
+if __name__ == "__main__":
+    for key, value in run().items():
+        print(f"{key}  {value}")
