@@ -1,9 +1,10 @@
 """Lessons, readings beside them, the glossary and the learner's progress."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
+from app.extensions import limiter
 from app.forms import CSRFForm
 from app.rendering import render_markdown
 from app.security import logged_in, public
@@ -21,22 +22,31 @@ def _lesson_or_404(lesson_id: str):
 
 
 @bp.route("/lessons/<lesson_id>")
+@limiter.exempt  # read-only and cached; rate limits guard logins, not reading
 @public
 def lesson(lesson_id: str):
     """Show a lesson with its reading below and links to practise each objective."""
     course = get_course()
     lesson = _lesson_or_404(lesson_id)
+    anonymous = not current_user.is_authenticated and not session.get("_flashes")
+    cache = current_app.extensions.setdefault("oversight_anonymous_lessons", {})
+    if anonymous and lesson_id in cache:
+        # Content is fixed for the life of the process, and an anonymous page carries nothing personal.
+        return cache[lesson_id]
     readings = [course.reading_by_id[s] for s in lesson.meta.sources if s in course.reading_by_id]
     completed = current_user.is_authenticated and lesson.id in learning.completed_lessons(current_user.id)
     count = len(course.questions_for(lesson.id))
     index = [item.id for item in course.lessons].index(lesson.id)
     neighbours = (course.lessons[index - 1] if index else None,
                   course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
-    return render_template("learn/lesson.html", lesson=lesson, body=render_markdown(lesson.body), readings=readings,
+    html = render_template("learn/lesson.html", lesson=lesson, body=render_markdown(lesson.body), readings=readings,
                            completed=completed, question_count=count, neighbours=neighbours,
                            # Only a logged-in learner gets a form: building one for anonymous readers
                            # would mint and sign a session cookie on every page view.
                            form=CSRFForm() if current_user.is_authenticated else None)
+    if anonymous:
+        cache[lesson_id] = html
+    return html
 
 
 @bp.route("/lessons/<lesson_id>/complete", methods=["POST"])

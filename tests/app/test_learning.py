@@ -29,7 +29,7 @@ def test_lesson_page_renders_markdown_reading_glossary_links_and_is_sanitised(cl
     assert "Practise this" in html
 
 
-def test_lesson_markdown_is_rendered_once_and_cached(client):
+def test_lesson_markdown_is_rendered_once_and_cached(client, student):
     from app.rendering import render_markdown
 
     client.get("/lessons/01-demo")
@@ -168,3 +168,13 @@ def test_progress_shows_mastery_weakest_objectives_and_history(client, student, 
     assert "Practise these next" in html and "objective=01-demo.o2" in html
     assert "learning" in html and "not started" in html
     assert "2/7 questions answered" not in html and "5/7 questions answered" in html
+
+
+def test_anonymous_lesson_pages_are_cached_but_never_shown_to_a_logged_in_learner(app, client, login_as):
+    first = client.get("/lessons/01-demo").get_data(as_text=True)
+    assert "01-demo" in app.extensions["oversight_anonymous_lessons"]
+    assert client.get("/lessons/01-demo").get_data(as_text=True) == first
+    assert "Set-Cookie" not in client.get("/lessons/01-demo").headers, "an anonymous reader gets no session cookie"
+    login_as("student")
+    mine = client.get("/lessons/01-demo").get_data(as_text=True)
+    assert "Mark as complete" in mine and "Mark as complete" not in first
