@@ -1,6 +1,6 @@
 """Shared plumbing for the HTTP load benchmarks: databases, gunicorn, wrk, a small cookie client.
 
-Rules kept here so every benchmark follows them (see /work/shared/guides/testing.md):
+Rules kept here so every benchmark follows them (see the shared testing guide):
 - servers bind 127.0.0.1 on a free port, run `gunicorn --no-control-socket -w 2` (sync workers) and
   are stopped by their PID, whatever happens;
 - every load run is bounded (wrk -d, a fixed number of client journeys, timeouts);
