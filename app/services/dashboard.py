@@ -31,6 +31,16 @@ class LearnerRow:
         return sum(1 for m in self.mastery.values() if m.status == "mastered") / (len(self.mastery) or 1)
 
 
+BELOW_MASTERY_SHARE = 0.5  # a started learner with fewer than half the objectives mastered needs attention
+
+
+def needs_attention(learners: list[LearnerRow]) -> tuple[list[LearnerRow], list[LearnerRow]]:
+    """Learners who have not started, and started learners below mastery (furthest behind first)."""
+    not_started = [r for r in learners if not r.started]
+    below = sorted((r for r in learners if r.started and r.mastered_share < BELOW_MASTERY_SHARE), key=lambda r: r.mastered_share)
+    return not_started, below
+
+
 def roster_users(section_id: int) -> list[User]:
     """Enrolled students by email."""
     stmt = select(User).join(Enrollment, Enrollment.user_id == User.id).where(Enrollment.section_id == section_id).order_by(User.email)

@@ -168,10 +168,10 @@ def dashboard_page(section_id: int):
     course = get_course()
     learners = dashboard.learner_rows(section.id, course)
     histograms = [(a, *dashboard.histogram(section.id, a)) for a in assignments.of_section(section.id)]
+    not_started, below = dashboard.needs_attention(learners)
     return render_template("teach/dashboard.html", section=section, course=course, learners=learners, histograms=histograms,
                            completion=dashboard.completion(section.id, course, len(learners)),
-                           not_started=[r for r in learners if not r.started],
-                           below=sorted((r for r in learners if r.started and r.mastered_share < 0.5), key=lambda r: r.mastered_share))
+                           not_started=not_started, below=below)
 
 
 @bp.route("/sections/<int:section_id>/learners/<int:user_id>")
