@@ -433,3 +433,36 @@ def login(client: Client, email: str, password: str = STUDENT_PASSWORD) -> str:
     if status != 302 or "session" not in client.cookies:
         raise RuntimeError(f"login of {email} failed: {status} {location} {body[:300]}")
     return token
+
+
+def paired_runs(label: str, pair: list[tuple[str, str, Path]], connections: tuple[int, ...], repeats: int,
+                duration_s: float) -> list[dict[str, WrkResult]]:
+    """Run wrk on two targets alternately (order flipped each round), so noise hits both alike."""
+    for _, base, tuples in pair:
+        run_wrk(base, tuples, 16, 1)  # warm-up
+    runs = []
+    for r in range(repeats):
+        run: dict[str, WrkResult] = {}
+        for conns in connections:
+            for name, base, tuples in (pair if r % 2 == 0 else pair[::-1]):
+                run[f"{name}_c{conns}"] = run_wrk(base, tuples, conns, duration_s)
+        runs.append(run)
+        log(f"[{label}] run {r + 1}: " + ", ".join(
+            f"{k} {v.rps} rps ({v.errors} errors, p99 {v.p99_ms:.0f} ms)" for k, v in run.items()))
+    return runs
+
+
+def ratio_figures(runs: list[dict[str, WrkResult]], connections: tuple[int, ...], measured: tuple[str, str],
+                  reference: tuple[str, str], ratio_key: str, suffix: str) -> dict[str, float]:
+    """Medians of requests/s for both targets and of their per-run ratio; headline keys are c64."""
+    (name, key), (ref_name, ref_key) = measured, reference
+    figures: dict[str, float] = {}
+    for conns in connections:
+        figures[f"{key}_c{conns}{suffix}"] = median([run[f"{name}_c{conns}"].rps for run in runs])
+        figures[f"{ref_key}_c{conns}{suffix}"] = median([run[f"{ref_name}_c{conns}"].rps for run in runs])
+        figures[f"{ratio_key}_c{conns}{suffix}"] = median([run[f"{name}_c{conns}"].rps / run[f"{ref_name}_c{conns}"].rps
+                                                          for run in runs])
+    headline = max(connections)
+    for k in (key, ref_key, ratio_key):
+        figures[f"{k}{suffix}"] = figures[f"{k}_c{headline}{suffix}"]
+    return figures

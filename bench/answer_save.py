@@ -104,26 +104,9 @@ def run_backend(backend: h.Backend, students: int, repeats: int, duration_s: flo
             h.write_tuples(app_tuples, rows)
             types = sorted({p["type"] for p in people})
             h.log(f"[answer_save{s}] {len(rows)} students logged in (answered types: {', '.join(types)}); warming up ...")
-            h.run_wrk(app_server.url, app_tuples, 16, 1)
-            h.run_wrk(ceiling_server.url, ceiling_tuples, 16, 1)
-            for r in range(repeats):
-                run: dict[str, Any] = {}
-                for conns in CONNECTIONS:
-                    order = [("app", app_server.url, app_tuples), ("ceiling", ceiling_server.url, ceiling_tuples)]
-                    for name, base, tuples in (order if r % 2 == 0 else order[::-1]):
-                        run[f"{name}_c{conns}"] = h.run_wrk(base, tuples, conns, duration_s)
-                runs.append(run)
-                h.log(f"[answer_save{s}] run {r + 1}: " + ", ".join(
-                    f"{k} {v.rps} rps ({v.errors} errors, p99 {v.p99_ms:.0f} ms)" for k, v in run.items()))
-    figures: dict[str, float] = {}
-    for conns in CONNECTIONS:
-        figures[f"answer_save_rps_c{conns}{s}"] = h.median([run[f"app_c{conns}"].rps for run in runs])
-        figures[f"ceiling_rps_c{conns}{s}"] = h.median([run[f"ceiling_c{conns}"].rps for run in runs])
-        figures[f"answer_save_ratio_c{conns}{s}"] = h.median(
-            [run[f"app_c{conns}"].rps / run[f"ceiling_c{conns}"].rps for run in runs])
-    figures[f"answer_save_rps{s}"] = figures[f"answer_save_rps_c64{s}"]
-    figures[f"ceiling_rps{s}"] = figures[f"ceiling_rps_c64{s}"]
-    figures[f"answer_save_ratio{s}"] = figures[f"answer_save_ratio_c64{s}"]
+            pair = [("app", app_server.url, app_tuples), ("ceiling", ceiling_server.url, ceiling_tuples)]
+            runs += h.paired_runs(f"answer_save{s}", pair, CONNECTIONS, repeats, duration_s)
+    figures = h.ratio_figures(runs, CONNECTIONS, ("app", "answer_save_rps"), ("ceiling", "ceiling_rps"), "answer_save_ratio", s)
     figures[f"answer_save_errors{s}"] = sum(run[f"app_c{c}"].errors for run in runs for c in CONNECTIONS)
     figures[f"ceiling_errors{s}"] = sum(run[f"ceiling_c{c}"].errors for run in runs for c in CONNECTIONS)
     raw = [{k: v.__dict__ for k, v in run.items()} for run in runs]

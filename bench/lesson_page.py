@@ -62,26 +62,9 @@ def run_backend(backend: h.Backend, repeats: int, duration_s: float) -> tuple[di
             lesson_tuples, hello_tuples = work / "lesson.tsv", work / "hello.tsv"
             h.write_tuples(lesson_tuples, [("GET", f"/lessons/{LESSON}", "", "")])
             h.write_tuples(hello_tuples, [("GET", "/", "", "")])
-            h.run_wrk(app_server.url, lesson_tuples, 16, 1)  # warm-up
-            h.run_wrk(hello_server.url, hello_tuples, 16, 1)
-            for r in range(repeats):
-                run: dict[str, Any] = {}
-                for conns in CONNECTIONS:
-                    order = [("lesson", app_server.url, lesson_tuples), ("hello", hello_server.url, hello_tuples)]
-                    for name, base, tuples in (order if r % 2 == 0 else order[::-1]):
-                        run[f"{name}_c{conns}"] = h.run_wrk(base, tuples, conns, duration_s)
-                runs.append(run)
-                h.log(f"[lesson_page{s}] run {r + 1}: " + ", ".join(
-                    f"{k} {v.rps} rps ({v.errors} errors, p99 {v.p99_ms:.0f} ms)" for k, v in run.items()))
-    figures: dict[str, float] = {}
-    for conns in CONNECTIONS:
-        figures[f"lesson_page_rps_c{conns}{s}"] = h.median([run[f"lesson_c{conns}"].rps for run in runs])
-        figures[f"hello_rps_c{conns}{s}"] = h.median([run[f"hello_c{conns}"].rps for run in runs])
-        figures[f"lesson_page_ratio_c{conns}{s}"] = h.median(
-            [run[f"lesson_c{conns}"].rps / run[f"hello_c{conns}"].rps for run in runs])
-    figures[f"lesson_page_rps{s}"] = figures[f"lesson_page_rps_c64{s}"]
-    figures[f"hello_rps{s}"] = figures[f"hello_rps_c64{s}"]
-    figures[f"lesson_page_ratio{s}"] = figures[f"lesson_page_ratio_c64{s}"]
+            pair = [("lesson", app_server.url, lesson_tuples), ("hello", hello_server.url, hello_tuples)]
+            runs += h.paired_runs(f"lesson_page{s}", pair, CONNECTIONS, repeats, duration_s)
+    figures = h.ratio_figures(runs, CONNECTIONS, ("lesson", "lesson_page_rps"), ("hello", "hello_rps"), "lesson_page_ratio", s)
     figures[f"lesson_page_errors{s}"] = sum(run[f"lesson_c{c}"].errors for run in runs for c in CONNECTIONS)
     figures[f"hello_errors{s}"] = sum(run[f"hello_c{c}"].errors for run in runs for c in CONNECTIONS)
     figures[f"lesson_page_kb{s}"] = round(len(page.encode()) / 1024, 1)
