@@ -348,3 +348,11 @@ def analyse(responses: Iterable[ItemResponse], items: Mapping[str, ItemInfo] | N
     alpha, method = _reliability(scores, present)
     sem = sd * math.sqrt(1.0 - alpha) if alpha is not None and alpha >= 0.0 else None
     return TestStats(n_attempts, n_items, mean, sd, alpha, method, sem, tuple(stats))
+
+
+def score_histogram(shares: Iterable[float], bins: int = 10) -> list[int]:
+    """Count scores (0..1 shares of the marks) in equal-width bins; a full score falls in the last bin."""
+    counts = [0] * bins
+    for share in shares:
+        counts[min(max(int(share * bins), 0), bins - 1)] += 1
+    return counts

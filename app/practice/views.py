@@ -64,10 +64,8 @@ def question(question_id: str):
                 error = "Answer the question first (or skip it)."
             else:
                 confidence = request.form.get("confidence") if request.form.get("confidence") in CONFIDENCE else None
-                learning.record_answer(current_user.id, question, response, mode, confidence)
-                answer = db.session.scalars(db.select(Answer).where(Answer.user_id == current_user.id)
-                                            .order_by(Answer.id.desc()).limit(1)).one()
-                return redirect(url_for("practice.feedback", answer_id=answer.id, objective=request.args.get("objective")))
+                recorded = learning.record_answer(current_user.id, question, response, mode, confidence)
+                return redirect(url_for("practice.feedback", answer_id=recorded.answer_id, objective=request.args.get("objective")))
         values = form_values(question, shown, None)
     return render_template("practice/question.html", question=question, shown=shown, values=values, form=form, error=error,
                            mode=mode, course=get_course(), objective=request.args.get("objective"),

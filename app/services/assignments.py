@@ -97,9 +97,12 @@ def extension_for(assignment: Assignment, user_id: int) -> Extension | None:
     return db.session.get(Extension, (assignment.id, user_id))
 
 
-def effective_due(assignment: Assignment, user_id: int) -> datetime:
-    """The due date for this learner, after any extension."""
-    ext = extension_for(assignment, user_id)
+_UNSET = object()
+
+
+def effective_due(assignment: Assignment, user_id: int, extension: Extension | None | object = _UNSET) -> datetime:
+    """The due date for this learner, after any extension (pass it if already loaded)."""
+    ext = extension_for(assignment, user_id) if extension is _UNSET else extension
     due = clock.aware(ext.due_at) if ext and ext.due_at else None
     return max(due, clock.aware(assignment.due_at)) if due else clock.aware(assignment.due_at)
 
@@ -155,9 +158,11 @@ def released(policy: str, assignment: Assignment, user_id: int) -> bool:
     return False
 
 
-def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attempt] | None = None) -> tuple[float | None, str]:
+def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attempt] | None = None,
+                 override: ScoreOverride | None | object = _UNSET) -> tuple[float | None, str]:
     """The points that count for a learner, and why ("overridden", "graded", "in progress", "missing")."""
-    override = db.session.get(ScoreOverride, (assignment.id, user_id))
+    if override is _UNSET:
+        override = db.session.get(ScoreOverride, (assignment.id, user_id))
     if override is not None:
         return override.points, "overridden"
     rows = attempts(assignment, user_id) if attempt_rows is None else attempt_rows
@@ -166,6 +171,34 @@ def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attemp
     if counted is None:
         return None, "in progress" if rows else "missing"
     return points(counted, assignment.points), "graded"
+
+
+@dataclass(frozen=True)
+class ClassRecords:
+    """Everything about one assignment for a whole roster, loaded in three queries (not three per learner)."""
+
+    attempts: dict[int, list[Attempt]]
+    overrides: dict[int, ScoreOverride]
+    extensions: dict[int, Extension]
+
+    def final_points(self, assignment: Assignment, user_id: int) -> tuple[float | None, str]:
+        """final_points() from the preloaded rows."""
+        return final_points(assignment, user_id, self.attempts.get(user_id, []), self.overrides.get(user_id))
+
+    def effective_due(self, assignment: Assignment, user_id: int) -> datetime:
+        """effective_due() from the preloaded rows."""
+        return effective_due(assignment, user_id, self.extensions.get(user_id))
+
+
+def class_records(assignment: Assignment) -> ClassRecords:
+    """Load every attempt, override and extension of an assignment at once."""
+    attempts: dict[int, list[Attempt]] = {}
+    stmt = select(Attempt).where(Attempt.assignment_id == assignment.id).order_by(Attempt.started_at)
+    for attempt in db.session.scalars(stmt):
+        attempts.setdefault(attempt.user_id, []).append(attempt)
+    overrides = {o.user_id: o for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.assignment_id == assignment.id))}
+    extensions = {e.user_id: e for e in db.session.scalars(select(Extension).where(Extension.assignment_id == assignment.id))}
+    return ClassRecords(attempts, overrides, extensions)
 
 
 def set_extension(actor: User, assignment: Assignment, user_id: int, extra_minutes: int, due_at: datetime | None) -> None:

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Answer, Assignment, Attempt, Enrollment, LessonCompletion, User
 from app.services import assignments as assignment_service
 from course.catalog import Course
+from course.analytics import score_histogram
 from course.mastery import Mastery, ScoredAnswer, mastery_by_objective
 
 BINS = 10
@@ -71,23 +72,13 @@ def learner_rows(section_id: int, course: Course) -> list[LearnerRow]:
                        bool(by_user[u.id]) or u.id in attempted) for u in users]
 
 
-def histogram(section_id: int, assignment: Assignment) -> tuple[list[int], int, int]:
+def histogram(section_id: int, assignment: Assignment,
+              records: assignment_service.ClassRecords | None = None) -> tuple[list[int], int, int]:
     """Counts of final scores in ten 10%-wide bins, plus how many are graded and missing."""
-    bins = [0] * BINS
-    graded = missing = 0
-    attempts_by_user: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in db.session.scalars(select(Attempt).where(Attempt.assignment_id == assignment.id)):
-        attempts_by_user[attempt.user_id].append(attempt)
-    for user in roster_users(section_id):
-        rows = sorted(attempts_by_user.get(user.id, []), key=lambda a: a.started_at)
-        points, status = assignment_service.final_points(assignment, user.id, rows)
-        if points is None:
-            missing += 1
-            continue
-        graded += 1
-        share = points / assignment.points if assignment.points else 0
-        bins[min(int(share * BINS), BINS - 1)] += 1
-    return bins, graded, missing
+    records = records or assignment_service.class_records(assignment)
+    finals = [records.final_points(assignment, user.id)[0] for user in roster_users(section_id)]
+    graded = [p / assignment.points for p in finals if p is not None and assignment.points]
+    return score_histogram(graded, BINS), len(graded), sum(1 for p in finals if p is None)
 
 
 def learner_attempts(user_id: int, section_id: int) -> list[tuple[Attempt, Assignment | None]]:

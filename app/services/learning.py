@@ -23,6 +23,7 @@ class Recorded:
 
     grade: Grade
     next_due: datetime
+    answer_id: int
 
 
 def schedule(user_id: int, question: Question, score: float, now: datetime, confidence: str | None = None) -> datetime:
@@ -40,12 +41,12 @@ def record_answer(user_id: int, question: Question, response: Any, mode: str, co
     """Grade a practice or review answer, store it and reschedule the question."""
     now = clock.now()
     result = grade(question, response)
-    db.session.add(Answer(user_id=user_id, question_id=question.id, objective_id=question.objective, mode=mode,
-                          response=to_json(question, response), score=result.score, confidence=confidence,
-                          answered_at=now))
+    answer = Answer(user_id=user_id, question_id=question.id, objective_id=question.objective, mode=mode,
+                    response=to_json(question, response), score=result.score, confidence=confidence, answered_at=now)
+    db.session.add(answer)
     due = schedule(user_id, question, result.score, now, confidence)
     db.session.commit()
-    return Recorded(result, due)
+    return Recorded(result, due, answer.id)
 
 
 def complete_lesson(user_id: int, lesson_id: str) -> None:
@@ -77,12 +78,10 @@ def pick_practice_question(user_id: int, questions: list[Question], exclude: str
     return random.SystemRandom().choice(candidates)
 
 
-def due_cards(user_id: int, now: datetime | None = None, limit: int | None = None) -> list[ReviewCard]:
+def due_cards(user_id: int, now: datetime | None = None) -> list[ReviewCard]:
     """The learner's review cards due now, most overdue first."""
     stmt = (select(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.due <= (now or clock.now()))
             .order_by(ReviewCard.due, ReviewCard.question_id))
-    if limit:
-        stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))
 
 

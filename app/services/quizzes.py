@@ -25,9 +25,6 @@ from course.grading import grade
 from course.model import Question
 from course.responses import from_json, to_json
 
-FEEDBACK_POLICIES = ("after_submit", "never")
-
-
 class QuizError(ValueError):
     """A quiz action that cannot be done; the message is for the learner."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -107,13 +107,13 @@ def new_assignment(section_id: int):
 def assignment(assignment_id: int):
     """Each learner's attempts, counted score, extension and override."""
     assignment, section = assignment_or_404(assignment_id)
+    records = assignments.class_records(assignment)
     rows = []
     for user, _ in sections.roster(section):
-        tries = assignments.attempts(assignment, user.id)
-        points, status = assignments.final_points(assignment, user.id, tries)
-        rows.append({"user": user, "attempts": tries, "points": points, "status": status,
-                     "due": assignments.effective_due(assignment, user.id), "extension": assignments.extension_for(assignment, user.id)})
-    bins, graded, missing = dashboard.histogram(section.id, assignment)
+        points, status = records.final_points(assignment, user.id)
+        rows.append({"user": user, "attempts": records.attempts.get(user.id, []), "points": points, "status": status,
+                     "due": records.effective_due(assignment, user.id), "extension": records.extensions.get(user.id)})
+    bins, graded, missing = dashboard.histogram(section.id, assignment, records)
     return render_template("teach/assignment.html", assignment=assignment, section=section, rows=rows, bins=bins,
                            graded=graded, missing=missing, extension_form=ExtensionForm(), override_form=OverrideForm())
 

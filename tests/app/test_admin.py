@@ -1,5 +1,4 @@
 """Admins change roles in the UI; search and paging work; nobody else can."""
-from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Role, User

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Role, User
+from app.models import User
 from tests.conftest import PASSWORD, csrf_from, make_user
 
 

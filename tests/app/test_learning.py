@@ -1,6 +1,6 @@
 """Lessons, practice with evidence feedback, spaced review, progress (fixed clock)."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -129,7 +129,7 @@ def test_feedback_of_another_learner_is_not_found(app, client, student, auth):
     response, _ = answer(client, "demo-002", answer="1")
     location = response.headers["Location"]
     auth.logout()
-    from tests.conftest import T0, make_user
+    from tests.conftest import make_user
     make_user(app, "other@example.org")
     auth.login("other@example.org")
     assert client.get(location).status_code == 404

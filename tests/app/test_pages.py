@@ -45,7 +45,6 @@ def test_pages_show_a_clear_503_when_the_database_is_down(client, broken_db):
     response = client.post("/account/login", data={"email": "a@example.org", "password": "x"})
     # The form is refused for CSRF before any query; a GET that needs the DB shows the 503 page.
     assert response.status_code == 400
-    from app.extensions import db
     with client.session_transaction() as session:
         session["_user_id"] = "1.1"
     response = client.get("/account/password")

@@ -1,7 +1,7 @@
 """Self-test attempts: stratified draw, saved on every move, resumable, submitted once, timed by the server."""
 import re
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -51,7 +51,6 @@ def submit(client, attempt_id):
 def test_a_self_test_draws_n_questions_spread_over_objectives(app, client, student):
     attempt = attempt_row(app, start(client, count=3))
     assert len(attempt.question_ids) == 3
-    objectives = {q.split("-")[1] for q in attempt.question_ids}
     from app.services.content import get_course
     with app.app_context():
         course = get_course()

@@ -2,7 +2,6 @@
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from app import clock

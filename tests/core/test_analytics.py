@@ -533,3 +533,10 @@ def test_a_complete_matrix_matches_the_textbook_alpha():
     stats = analyse(matrix(rows))
     assert stats.alpha_method == "Cronbach's alpha"
     assert stats.alpha == approx(expected)
+
+
+def test_score_histogram_bins_shares_and_puts_full_marks_in_the_last_bin():
+    from course.analytics import score_histogram
+
+    assert score_histogram([0.0, 0.05, 0.1, 0.55, 0.99, 1.0], bins=10) == [2, 1, 0, 0, 0, 1, 0, 0, 0, 2]
+    assert score_histogram([], bins=4) == [0, 0, 0, 0]

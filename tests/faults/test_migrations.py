@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import datetime, timezone
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import base_config
+from tests.conftest import base_config, private_schema
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 # Rows written at each revision, as a user of that release would have left them.
@@ -52,15 +51,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrate.db'}"
         return
-    base = os.environ["TEST_DATABASE_URL"]
-    schema = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with private_schema(os.environ["TEST_DATABASE_URL"], "mig") as url:
+        yield url
 
 
 def test_every_revision_keeps_the_rows_of_every_table(empty_database):

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import signal
 import threading
-from datetime import timedelta
 
 from sqlalchemy import func, select
 

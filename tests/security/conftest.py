@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Answer, Assignment, Attempt, Role, Section, User
+from app.models import Answer, Role
 from app.services import accounts, assignments, learning, quizzes, sections
 from app.services.content import get_course
 from tests.conftest import PASSWORD
@@ -20,7 +20,7 @@ def world(app):
     """Ids of real rows, so routes are exercised past their 404 checks."""
     with app.app_context():
         course = get_course()
-        admin = accounts.create_user("admin@example.org", PASSWORD, Role.ADMIN)
+        accounts.create_user("admin@example.org", PASSWORD, Role.ADMIN)
         teacher = accounts.create_user("teacher@example.org", PASSWORD, Role.INSTRUCTOR)
         student = accounts.create_user("student@example.org", PASSWORD, Role.STUDENT)
         section = sections.create_section(teacher, "Section A", "Term")
