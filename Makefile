@@ -8,7 +8,7 @@ PORT ?= 8000
 export OVERSIGHT_ENV ?= development
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install run test test-fast validate bench clean
+.PHONY: install run test test-fast test-repeat validate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Run the whole suite N times; list every test that failed in any run. In CI mode: bash .ci/repeat N
+N ?= 5
+test-repeat: install
+	$(BIN)/python -m tests.repeat --runs $(N) -- $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import uuid
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -23,6 +25,12 @@ DATA = Path(__file__).parent / "data"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # the fixed clock's starting time
 COURSE = DATA / "course"
 PASSWORD = "correct horse battery"
+
+# Property tests draw the same examples on every run (a failure found once is found again), and no
+# example fails for being slow on a busy CI machine. HYPOTHESIS_PROFILE=explore searches afresh.
+settings.register_profile("repeatable", derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -174,6 +182,17 @@ def login_as(app: Flask, client: FlaskClient, auth: Auth):
         return user_id
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def seeded_randomness(request: pytest.FixtureRequest) -> Iterator[random.Random]:
+    """Make the app's random draws (attempt seeds, practice picks) a fixed sequence per test."""
+    rng = random.Random(request.node.nodeid)
+    # Its own MonkeyPatch, so a test's `monkeypatch` is still undone before the app fixture's teardown.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("app.randomness.new_seed", lambda: f"{rng.getrandbits(64):016x}")
+        patch.setattr("app.randomness.choose", rng.choice)
+        yield rng
 
 
 @pytest.fixture()

@@ -1,13 +1,12 @@
 """Assignments: graded quizzes for a section, their rules, extensions, overrides and final scores."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app import clock
+from app import clock, randomness
 from app.extensions import db
 from app.models import Assignment, Attempt, Enrollment, Extension, ScoreOverride, Section, User
 from app.services import audit
@@ -133,7 +132,7 @@ def start_attempt(user: User, assignment: Assignment, course: Course) -> Attempt
         raise AssignmentError("You have an attempt in progress: resume it.")
     if assignment.attempts_allowed and len(previous) >= assignment.attempts_allowed:
         raise AssignmentError("You have used every attempt this assignment allows.")
-    seed = secrets.token_hex(8)
+    seed = randomness.new_seed()
     questions = draw(pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types),
                      assignment.num_questions, seed)
     deadline = due

@@ -1,14 +1,13 @@
 """Practice, spaced review and lesson completion: grade, record, schedule, in one transaction each."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from app import clock
+from app import clock, randomness
 from app.extensions import db
 from app.models import Answer, LessonCompletion, ReviewCard
 from course.grading import Grade, grade
@@ -75,7 +74,7 @@ def pick_practice_question(user_id: int, questions: list[Question], exclude: str
     pool = [q for q in questions if q.id != exclude] or questions
     fewest = min(counts.get(q.id, 0) for q in pool)
     candidates = [q for q in pool if counts.get(q.id, 0) == fewest]
-    return random.SystemRandom().choice(candidates)
+    return randomness.choose(candidates)
 
 
 def due_cards(user_id: int, now: datetime | None = None) -> list[ReviewCard]:

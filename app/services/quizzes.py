@@ -6,7 +6,6 @@ conditional UPDATE (`WHERE submitted_at IS NULL`): a double click or a replayed 
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app import clock
+from app import clock, randomness
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer, ReviewCard
 from app.services.learning import schedule
@@ -47,7 +46,7 @@ def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
     pool = [q for q in course.questions if q.lesson in settings.lesson_ids]
     if not pool:
         raise QuizError("Choose at least one lesson that has questions.")
-    seed = secrets.token_hex(8)
+    seed = randomness.new_seed()
     questions = draw(pool, settings.count, seed)
     now = clock.now()
     titles = [course.lesson_by_id[i].title for i in settings.lesson_ids if i in course.lesson_by_id]

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
 from tests.conftest import base_config, empty_tables
+from tests.live_server import serve
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -51,13 +50,9 @@ def live_app(database_url: str):
 
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
-    """Serve the app from a thread on a free port."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    """Serve the app from a thread on a free port (closing responses on dropped connections)."""
+    with serve(live_app) as url:
+        yield url
     with live_app.app_context():
         empty_tables()
         db.engine.dispose()
