@@ -90,6 +90,7 @@ def normalise_answer(text: str) -> str:
     return " ".join(text.split())
 
 
+NOT_A_NUMBER = "That is not a finite number this question can read; type digits, e.g. 1500."
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _CURRENCY = "$€£¥₽"
 
@@ -110,8 +111,8 @@ def _strip_unit(text: str, unit: str) -> str:
     return " ".join(parts)
 
 
-def parse_number(raw: Any, unit: str | None = None) -> float | None:
-    """Read a number as people type it: '1,500', '1 500', '$310', '8.5%', '162000 cameras', '$20.9 million'."""
+def _read_number(raw: Any, unit: str | None) -> float | None:
+    """The float a learner typed, finite or not; None when it is not a number at all."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
@@ -124,6 +125,19 @@ def parse_number(raw: Any, unit: str | None = None) -> float | None:
     if not _NUMBER.match(text):
         return None
     return float(text)
+
+
+def parse_number(raw: Any, unit: str | None = None) -> float | None:
+    """Read a finite number as people type it: '1,500', '1 500', '$310', '8.5%', '162000 cameras', '$20.9 million'."""
+    value = _read_number(raw, unit)
+    # '1e999' reads as infinity, whose rounding slack would be infinite: never a number to grade.
+    return value if value is not None and math.isfinite(value) else None
+
+
+def is_non_finite(raw: Any, unit: str | None = None) -> bool:
+    """Whether the input reads as a number too large for a float (or not a number at all, like NaN)."""
+    value = _read_number(raw, unit)
+    return value is not None and not math.isfinite(value)
 
 
 def _chosen_feedback(choices: Iterable[Any], picked: Iterable[int]) -> tuple[str, ...]:
@@ -185,7 +199,7 @@ def grade_numeric(question: Numeric, response: Any) -> Grade:
         return Grade(0.0, answered=False)
     value = parse_number(response, question.unit)
     if value is None:
-        return Grade(0.0, answered=True, parts=(False,), note="That is not a number this question can read; type digits, e.g. 1500.")
+        return Grade(0.0, answered=True, parts=(False,), note=NOT_A_NUMBER)
     # Slack for float error, which grows with magnitude (1000000000.4 - 1000000000.3 > 0.1).
     slack = EPSILON + 4 * math.ulp(max(abs(value), abs(question.answer)))
     right = abs(value - question.answer) <= question.tolerance + slack

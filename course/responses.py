@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from course.model import Matching, MultipleResponse, Ordering, Question, SingleChoice, TrueFalse
+from course.grading import is_non_finite
+from course.model import Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from course.presentation import Presentation
 
 GetList = Callable[[str], list[str]]
@@ -62,6 +63,8 @@ def parse_response(question: Question, shown: Presentation, getlist: GetList) ->
         return [item for _, item in sorted(zip(numbers, shown.items))]
     if len(first) > MAX_TEXT:
         raise ResponseError(f"Keep the answer under {MAX_TEXT} characters.")
+    if isinstance(question, Numeric) and is_non_finite(first, question.unit):
+        raise ResponseError("Type a finite number: that one is too large to be an answer.")
     return first  # short answer or numeric: the text as typed
 
 
