@@ -15,6 +15,16 @@ from course.errors import ContentError
 
 users_cli = AppGroup("users", help="Manage accounts.")
 course_cli = AppGroup("course", help="Check and load the course content.")
+attempts_cli = AppGroup("attempts", help="Quiz attempts.")
+
+
+@attempts_cli.command("close-expired")
+def close_expired_attempts() -> None:
+    """Submit every open attempt past its deadline and grace, at its deadline (run it from cron)."""
+    from app.services.quizzes import close_expired
+
+    closed = close_expired()
+    click.echo(f"Closed {closed} expired attempt{'s' if closed != 1 else ''}.")
 
 
 @users_cli.command("create")
@@ -172,3 +182,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(attempts_cli)

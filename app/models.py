@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask_login import UserMixin
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -111,7 +111,8 @@ class Answer(db.Model):
     """One graded answer outside a quiz attempt (practice, review) or copied from a submitted quiz."""
 
     __tablename__ = "answer"
-    __table_args__ = (Index("ix_answer_user_time", "user_id", "answered_at"),)
+    __table_args__ = (Index("ix_answer_user_time", "user_id", "answered_at"),
+                      Index("uq_answer_user_nonce", "user_id", "nonce", unique=True))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk())
@@ -125,6 +126,8 @@ class Answer(db.Model):
 
 
 class ReviewCard(db.Model):
+    # The practice form's one-time token: a replayed submit finds the first answer instead of adding one.
+    nonce: Mapped[str | None] = mapped_column(String(40), nullable=True)
     """The spaced-review schedule of one question for one learner (FSRS card state)."""
 
     __tablename__ = "review_card"
@@ -138,10 +141,22 @@ class ReviewCard(db.Model):
 
 
 class Attempt(db.Model):
-    """A quiz attempt: the drawn questions, their order seed, deadline and, once submitted, the score."""
+    """A quiz attempt: the drawn questions as they were, their order seed, deadline and, once submitted, the score.
+
+    The database holds the rules two requests could break at once: one open attempt per learner and
+    assignment (a partial unique index) and one row per attempt number (so a double start cannot get
+    past `attempts_allowed`). The rest of the lifecycle is `course.attempts`.
+    """
 
     __tablename__ = "attempt"
-    __table_args__ = (Index("ix_attempt_user_started", "user_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_attempt_user_started", "user_id", "started_at"),
+        Index("uq_attempt_assignment_user_number", "assignment_id", "user_id", "number", unique=True),
+        Index("uq_attempt_one_open", "assignment_id", "user_id", unique=True,
+              sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),
+        Index("ix_attempt_open_deadline", "deadline", sqlite_where=text("submitted_at IS NULL"),
+              postgresql_where=text("submitted_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk())
@@ -160,12 +175,23 @@ class Attempt(db.Model):
 
     @property
     def submitted(self) -> bool:
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1, 2, ... per learner and assignment
+    grace_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # {question id: snapshot}: the questions as drawn, so bank edits never change or break the attempt.
+    questions: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+    # Set (not stored) when a start request handed back the attempt already open.
+    resumed = False
         """The attempt is closed and graded."""
         return self.submitted_at is not None
 
 
 class AttemptAnswer(db.Model):
-    """The saved response to one question of an attempt (saved on every move, graded on submit)."""
+    """The saved response to one question of an attempt, and once submitted its grade as given.
+
+    The grade is data: score, parts and note are stored with the hash of the question version they
+    were given against, read back by every page, and changed only by an audited regrade.
+    """
 
     __tablename__ = "attempt_answer"
 
@@ -177,6 +203,10 @@ class AttemptAnswer(db.Model):
 
 
 class Section(db.Model):
+    parts: Mapped[Any] = mapped_column(JSON, nullable=True)
+    note: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    question_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    graded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     """A class an instructor runs; students join it with its code."""
 
     __tablename__ = "section"
@@ -189,6 +219,7 @@ class Section(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # IANA name, for entering and showing times
 class Enrollment(db.Model):
     """A student's membership of a section."""
 
@@ -246,6 +277,7 @@ class ScoreOverride(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+    grace_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")  # answers this late still count
 class AuditLog(db.Model):
     """Who changed what: role changes, deactivations, score overrides, extensions, removals."""
 

@@ -53,3 +53,19 @@ def points(score: float | None, possible: float) -> float | None:
         return None
     exact = Decimal(repr(float(score))) * Decimal(repr(float(possible)))
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def final_points(possible: float, counting: str, submitted: Sequence[AttemptScore], override: float | None,
+                 started: int) -> tuple[float | None, str]:
+    """The points that count for one learner on one assignment, and why.
+
+    The one rule every page and export uses: an override wins ("overridden"); else the counted
+    score of the submitted attempts ("graded"); else "in progress" when an attempt is open (only
+    until its deadline: overdue attempts are closed before grades are read) or "missing".
+    """
+    if override is not None:
+        return override, "overridden"
+    counted = counted_score(submitted, counting)
+    if counted is None:
+        return None, "in progress" if started else "missing"
+    return points(counted, possible), "graded"

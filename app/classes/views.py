@@ -12,7 +12,7 @@ from app.extensions import db
 from app.forms import CSRFForm
 from app.models import Assignment
 from app.security import logged_in
-from app.services import assignments, sections
+from app.services import assignments, quizzes, sections
 from app.services.content import get_course
 
 bp = Blueprint("classes", __name__)
@@ -46,6 +46,7 @@ def join(code: str | None = None):
 @logged_in
 def my_assignments():
     """The learner's assignments with due dates, attempts and scores."""
+    quizzes.close_expired(user_id=current_user.id)
     rows = []
     for assignment, section in assignments.for_student(current_user.id):
         tries = assignments.attempts(assignment, current_user.id)
@@ -71,4 +72,6 @@ def start(assignment_id: int):
     except assignments.AssignmentError as exc:
         flash(str(exc), "error")
         return redirect(url_for("classes.my_assignments"))
+    if attempt.resumed:
+        flash("You have an attempt in progress: here it is, with your saved answers.", "info")
     return redirect(url_for("quiz.take", attempt_id=attempt.id))

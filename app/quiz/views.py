@@ -55,12 +55,13 @@ def take(attempt_id: int):
     if attempt.submitted or quizzes.close_if_out_of_time(attempt):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     course = get_course()
-    total = len(attempt.question_ids)
+    questions = quizzes.questions_of(attempt, course)
+    total = len(questions)
     index = request.args.get("q", type=int)
-    index = attempt.position if index is None else min(max(index, 0), total - 1)
-    question = course.question_by_id[attempt.question_ids[index]]
+    index = min(attempt.position, total - 1) if index is None else min(max(index, 0), total - 1)
+    question = questions[index]
     shown = present(question, attempt.seed)
-    saved = quizzes.saved_responses(attempt, course)
+    saved = quizzes.saved_responses(attempt, questions)
     return render_template("quiz/take.html", attempt=attempt, question=question, shown=shown, index=index, total=total,
                            values=form_values(question, shown, saved.get(question.id)), saved=saved, form=CSRFForm(),
                            course=course, now=clock.now(), deadline=clock.aware(attempt.deadline))
@@ -75,13 +76,14 @@ def answer(attempt_id: int):
     form = CSRFForm()
     if not form.validate_on_submit():
         abort(400)
+    questions = quizzes.questions_of(attempt, course)
     index = request.form.get("index", type=int)
-    if index is None or not 0 <= index < len(attempt.question_ids):
+    if index is None or not 0 <= index < len(questions):
         abort(400)
-    question = course.question_by_id[attempt.question_ids[index]]
+    question = questions[index]
     go = request.form.get("go", "next")
     target = {"next": index + 1, "previous": index - 1}.get(go)
-    if go == "finish" or target is None or not 0 <= target < len(attempt.question_ids):
+    if go == "finish" or target is None or not 0 <= target < len(questions):
         target = None
     try:
         response = parse_response(question, present(question, attempt.seed), request.form.getlist)
@@ -111,8 +113,8 @@ def finish(attempt_id: int):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     if attempt.submitted or quizzes.close_if_out_of_time(attempt):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
-    saved = quizzes.saved_responses(attempt, course)
-    questions = [course.question_by_id[q] for q in attempt.question_ids]
+    questions = quizzes.questions_of(attempt, course)
+    saved = quizzes.saved_responses(attempt, questions)
     answered = [q.id for q in questions if q.id in saved and grade(q, saved[q.id]).answered]
     return render_template("quiz/finish.html", attempt=attempt, questions=questions, answered=answered, form=form,
                            deadline=clock.aware(attempt.deadline))
@@ -126,13 +128,11 @@ def results(attempt_id: int):
     if not attempt.submitted and not quizzes.close_if_out_of_time(attempt):
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     course = get_course()
-    saved = quizzes.saved_responses(attempt, course)
-    rows = []
-    for qid in attempt.question_ids:
-        question = course.question_by_id.get(qid)
-        if question is not None:
-            response = saved.get(qid)
-            rows.append((question, response, grade(question, response), correct_response(question)))
+    questions = quizzes.questions_of(attempt, course)
+    saved = quizzes.saved_responses(attempt, questions)
+    graded = quizzes.graded_answers(attempt)
+    # What was graded, as it was graded: the stored grade of the question version drawn.
+    rows = [(q, saved.get(q.id), quizzes.stored_grade(q, graded.get(q.id)), correct_response(q)) for q in questions]
     show_feedback = show_answers = True
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id else None
     if assignment is not None:

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock, randomness
 from app.extensions import db
 from app.models import Assignment, Attempt, Enrollment, Extension, ScoreOverride, Section, User
 from app.services import audit
+from course import attempts as lifecycle
 from course.catalog import Course
 from course.drawing import draw
-from course.gradebook import COUNTING, AttemptScore, counted_score, points
+from course import gradebook
+from course.gradebook import COUNTING, AttemptScore
 from course.model import QUESTION_TYPES, Question
 
 POLICIES = ("after_submit", "after_due", "never")
@@ -39,6 +42,7 @@ class AssignmentSettings:
     points: float
     feedback_policy: str
     answers_policy: str
+    grace_seconds: int = lifecycle.DEFAULT_GRACE_SECONDS
 
 
 def pool(course: Course, lesson_ids, objective_ids, question_types) -> list[Question]:
@@ -67,6 +71,8 @@ def check_settings(course: Course, s: AssignmentSettings) -> None:
         raise AssignmentError("The due date must be after the opening date.")
     if s.counting not in COUNTING or s.feedback_policy not in POLICIES or s.answers_policy not in POLICIES:
         raise AssignmentError("Choose one of the offered options.")
+    if not 0 <= s.grace_seconds <= lifecycle.MAX_GRACE_SECONDS:
+        raise AssignmentError(f"Grace must be between 0 and {lifecycle.MAX_GRACE_SECONDS} seconds.")
     if s.points <= 0 or s.attempts_allowed < 0:
         raise AssignmentError("Points must be positive and attempts zero (unlimited) or more.")
 
@@ -79,7 +85,7 @@ def create(actor: User, section: Section, course: Course, s: AssignmentSettings)
                             num_questions=s.num_questions, opens_at=s.opens_at, due_at=s.due_at,
                             time_limit_minutes=s.time_limit_minutes, attempts_allowed=s.attempts_allowed,
                             counting=s.counting, points=s.points, feedback_policy=s.feedback_policy,
-                            answers_policy=s.answers_policy, created_at=clock.now())
+                            answers_policy=s.answers_policy, grace_seconds=s.grace_seconds, created_at=clock.now())
     db.session.add(assignment)
     audit.record(actor.id, "assignment.create", f"section {section.id}", title=assignment.title)
     db.session.commit()
@@ -118,43 +124,58 @@ def is_enrolled(user_id: int, section_id: int) -> bool:
 
 
 def start_attempt(user: User, assignment: Assignment, course: Course) -> Attempt:
-    """Open an attempt if the assignment is open, the learner enrolled and attempts remain."""
+    """Open an attempt if the assignment is open, the learner enrolled and attempts remain.
+
+    A second start while an attempt is open (a double click, two tabs, two devices) gets that
+    attempt back. The database decides races: one open attempt per learner and assignment, and one
+    row per attempt number, so two simultaneous starts can never get past `attempts_allowed`.
+    """
+    from app.services import quizzes
+
     now = clock.now()
     if not is_enrolled(user.id, assignment.section_id):
         raise AssignmentError("You are not in this assignment's section.")
     if now < clock.aware(assignment.opens_at):
         raise AssignmentError("This assignment is not open yet.")
-    due = effective_due(assignment, user.id)
+    quizzes.close_expired([assignment.id], user.id)
+    extension = extension_for(assignment, user.id)
+    due = effective_due(assignment, user.id, extension)
+    previous = attempts(assignment, user.id)
+    current = next((a for a in previous if a.submitted_at is None), None)
+    if current is not None:
+        current.resumed = True
+        return current
     if now >= due:
         raise AssignmentError("This assignment is past its due date.")
-    previous = attempts(assignment, user.id)
-    if any(a.submitted_at is None for a in previous):
-        raise AssignmentError("You have an attempt in progress: resume it.")
-    if assignment.attempts_allowed and len(previous) >= assignment.attempts_allowed:
+    number = max((a.number or 0 for a in previous), default=0) + 1
+    if assignment.attempts_allowed and number > assignment.attempts_allowed:
         raise AssignmentError("You have used every attempt this assignment allows.")
     seed = randomness.new_seed()
     questions = draw(pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types),
                      assignment.num_questions, seed)
-    deadline = due
-    if assignment.time_limit_minutes:
-        ext = extension_for(assignment, user.id)
-        minutes = assignment.time_limit_minutes + (ext.extra_minutes if ext else 0)
-        deadline = min(due, now + timedelta(minutes=minutes))
+    deadline = lifecycle.deadline_for(now, due, assignment.time_limit_minutes, extension.extra_minutes if extension else 0)
     attempt = Attempt(user_id=user.id, kind="assignment", assignment_id=assignment.id, title=assignment.title,
-                      seed=seed, question_ids=[q.id for q in questions], started_at=now, deadline=deadline,
+                      seed=seed, question_ids=[q.id for q in questions], questions=quizzes.snapshots_of(questions),
+                      started_at=now, deadline=deadline, number=number, grace_seconds=assignment.grace_seconds,
                       feedback_policy=assignment.feedback_policy)
     db.session.add(attempt)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request opened an attempt (or used this number) first: hand that one back.
+        db.session.rollback()
+        current = db.session.scalar(select(Attempt).where(Attempt.assignment_id == assignment.id, Attempt.user_id == user.id,
+                                                          Attempt.submitted_at.is_(None)))
+        if current is not None:
+            current.resumed = True
+            return current
+        raise AssignmentError("You have used every attempt this assignment allows.") from None
     return attempt
 
 
-def released(policy: str, assignment: Assignment, user_id: int) -> bool:
-    """Whether a feedback or answers policy lets the learner see it now."""
-    if policy == "after_submit":
-        return True
-    if policy == "after_due":
-        return clock.now() >= effective_due(assignment, user_id)
-    return False
+def released(policy: str, assignment: Assignment, user_id: int, submitted: bool = True) -> bool:
+    """Whether a feedback or answers policy lets the learner see it now (see course.attempts.released)."""
+    return lifecycle.released(policy, submitted, effective_due(assignment, user_id), clock.now())
 
 
 def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attempt] | None = None,
@@ -162,14 +183,10 @@ def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attemp
     """The points that count for a learner, and why ("overridden", "graded", "in progress", "missing")."""
     if override is _UNSET:
         override = db.session.get(ScoreOverride, (assignment.id, user_id))
-    if override is not None:
-        return override.points, "overridden"
     rows = attempts(assignment, user_id) if attempt_rows is None else attempt_rows
     scores = [AttemptScore(clock.aware(a.submitted_at), a.score or 0.0) for a in rows if a.submitted_at is not None]
-    counted = counted_score(scores, assignment.counting)
-    if counted is None:
-        return None, "in progress" if rows else "missing"
-    return points(counted, assignment.points), "graded"
+    return gradebook.final_points(assignment.points, assignment.counting, scores,
+                                  override.points if override is not None else None, len(rows))
 
 
 @dataclass(frozen=True)
@@ -190,7 +207,10 @@ class ClassRecords:
 
 
 def class_records(assignment: Assignment) -> ClassRecords:
-    """Load every attempt, override and extension of an assignment at once."""
+    """Load every attempt, override and extension of an assignment at once (closing overdue attempts first)."""
+    from app.services.quizzes import close_expired
+
+    close_expired([assignment.id])
     attempts: dict[int, list[Attempt]] = {}
     stmt = select(Attempt).where(Attempt.assignment_id == assignment.id).order_by(Attempt.started_at)
     for attempt in db.session.scalars(stmt):
@@ -207,6 +227,12 @@ def set_extension(actor: User, assignment: Assignment, user_id: int, extra_minut
     ext = extension_for(assignment, user_id) or Extension(assignment_id=assignment.id, user_id=user_id)
     ext.extra_minutes, ext.due_at = extra_minutes, due_at
     db.session.add(ext)
+    # An extension granted during an attempt moves that attempt's deadline too.
+    due = lifecycle.effective_due(clock.aware(assignment.due_at), due_at)
+    for attempt in attempts(assignment, user_id):
+        if attempt.submitted_at is None:
+            attempt.deadline = lifecycle.deadline_for(clock.aware(attempt.started_at), due, assignment.time_limit_minutes,
+                                                      extra_minutes)
     audit.record(actor.id, "extension.set", f"assignment {assignment.id}", user_id=user_id, extra_minutes=extra_minutes,
                  due_at=due_at.isoformat() if due_at else None)
     db.session.commit()

@@ -10,7 +10,7 @@ from app import clock
 from app.extensions import db
 from app.models import Assignment, Attempt, Enrollment, ScoreOverride, Section, User
 from course.exports.grades import Cell, Column, Learner
-from course.gradebook import AttemptScore, counted_score, points
+from course.gradebook import AttemptScore, final_points
 
 
 def sections_for(user: User, section_id: int | None) -> list[Section]:
@@ -40,9 +40,13 @@ def learner_count(section_ids: list[int]) -> int:
 
 def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Learner, dict[int, Cell]]]]:
     """Columns and a lazy stream of (learner, cells) with constant memory in the number of learners."""
+    from app.services.quizzes import close_expired
+
     assignments = columns_for(section_ids)
     columns = [Column(a.id, a.title, a.points) for a in assignments]
     by_id = {a.id: a for a in assignments}
+    # An attempt past its deadline counts as submitted then: never export "in progress" for it.
+    close_expired(list(by_id))
     overrides = {(o.assignment_id, o.user_id): o.points
                  for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.assignment_id.in_(list(by_id) or [-1])))}
 
@@ -79,9 +83,5 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
 def _cell(assignment: Assignment, override: float | None, rows: list) -> Cell:
     submitted = [AttemptScore(clock.aware(r[2]), r[3] or 0.0) for r in rows if r[2] is not None]
     last = max((s.submitted_at for s in submitted), default=None)
-    if override is not None:
-        return Cell(override, "overridden", submitted_at=last, attempts=len(rows))
-    counted = counted_score(submitted, assignment.counting)
-    if counted is None:
-        return Cell(None, "in progress" if rows else "missing", attempts=len(rows))
-    return Cell(points(counted, assignment.points), "graded", submitted_at=last, attempts=len(rows))
+    value, status = final_points(assignment.points, assignment.counting, submitted, override, len(rows))
+    return Cell(value, status, submitted_at=last if status != "in progress" else None, attempts=len(rows))

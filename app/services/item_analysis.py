@@ -61,13 +61,19 @@ def graded_rows(attempt_filter) -> Iterator[tuple]:
 
 
 def for_assignment(assignment: Assignment, course: Course) -> TestStats:
-    """Item statistics of one assignment's submitted attempts."""
+    """Item statistics of one assignment's submitted attempts (overdue ones closed first)."""
+    from app.services.quizzes import close_expired
+
+    close_expired([assignment.id])
     rows = graded_rows(Attempt.assignment_id == assignment.id)
     return analyse(_responses(rows, course), {q.id: item_info(q) for q in course.questions})
 
 
 def across_bank(user: User, course: Course) -> TestStats:
     """Item statistics across every submitted attempt the user may see (an admin: all)."""
+    from app.services.quizzes import close_expired
+
+    close_expired()
     if user.has_role(Role.ADMIN):
         condition = Attempt.id.is_not(None)
     else:

@@ -6,8 +6,8 @@ conditional UPDATE (`WHERE submitted_at IS NULL`): a double click or a replayed 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -20,7 +20,8 @@ from app.models import Answer, Attempt, AttemptAnswer, ReviewCard
 from app.services.learning import schedule
 from course.catalog import Course
 from course.drawing import draw
-from course.grading import grade
+from course import attempts as lifecycle
+from course.grading import Grade, grade
 from course.model import Question
 from course.responses import from_json, to_json
 
@@ -52,7 +53,8 @@ def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
     titles = [course.lesson_by_id[i].title for i in settings.lesson_ids if i in course.lesson_by_id]
     title = f"Self-test: {titles[0]}" if len(titles) == 1 else f"Self-test across {len(titles)} lessons"
     attempt = Attempt(user_id=user_id, kind="mock", title=title[:200], seed=seed, question_ids=[q.id for q in questions],
-                      started_at=now, deadline=now + timedelta(minutes=settings.minutes) if settings.minutes else None)
+                      questions=snapshots_of(questions), started_at=now,
+                      deadline=lifecycle.deadline_for(now, None, settings.minutes), grace_seconds=lifecycle.DEFAULT_GRACE_SECONDS)
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -64,30 +66,81 @@ def get_attempt(attempt_id: int, user_id: int) -> Attempt | None:
     return attempt if attempt is not None and attempt.user_id == user_id else None
 
 
-def saved_responses(attempt: Attempt, course: Course) -> dict[str, Any]:
+def snapshots_of(questions: list[Question]) -> dict[str, Any]:
+    """The drawn questions as they are now, to store with a new attempt."""
+    return {q.id: lifecycle.snapshot(q) for q in questions}
+
+
+def questions_of(attempt: Attempt, course: Course) -> list[Question]:
+    """The attempt's questions as they were drawn (bank edits and removals never reach an attempt).
+
+    Attempts started before snapshots existed fall back to today's bank; a question removed since
+    then is left out (it is graded 0 as unanswered, as it always was).
+    """
+    frozen = attempt.questions or {}
+    result = []
+    for qid in attempt.question_ids:
+        if qid in frozen:
+            result.append(lifecycle.restore(frozen[qid]))
+        elif qid in course.question_by_id:
+            result.append(course.question_by_id[qid])
+    return result
+
+
+def saved_responses(attempt: Attempt, questions: list[Question]) -> dict[str, Any]:
     """The saved response of each answered question of the attempt."""
+    by_id = {q.id: q for q in questions}
     rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
-    return {r.question_id: from_json(course.question_by_id[r.question_id], r.response)
-            for r in rows if r.question_id in course.question_by_id}
+    return {r.question_id: from_json(by_id[r.question_id], r.response) for r in rows if r.question_id in by_id}
+
+
+def graded_answers(attempt: Attempt) -> dict[str, AttemptAnswer]:
+    """The grade stored for each question of a submitted attempt, as it was given."""
+    return {r.question_id: r for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+
+
+def stored_grade(question: Question, row: AttemptAnswer | None) -> Grade:
+    """The grade as stored at submission (or regrade); feedback texts come from the frozen question."""
+    response = from_json(question, row.response) if row is not None else None
+    live = grade(question, response)
+    if row is None or row.score is None:
+        return live
+    return replace(live, score=row.score, parts=tuple(row.parts) if row.parts is not None else live.parts, note=row.note)
+
+
+def state_of(attempt: Attempt, now: datetime | None = None) -> lifecycle.AttemptState:
+    """The attempt's lifecycle state now."""
+    return lifecycle.state(clock.aware(attempt.submitted_at), clock.aware(attempt.deadline), attempt.grace_seconds,
+                           now or clock.now())
 
 
 def out_of_time(attempt: Attempt, now: datetime) -> bool:
-    """The attempt has a deadline and it has passed."""
-    deadline = clock.aware(attempt.deadline)
-    return deadline is not None and now >= deadline
+    """The attempt has a deadline and it (with its grace) has passed."""
+    return not lifecycle.accepts_answers(clock.aware(attempt.deadline), attempt.grace_seconds, now)
 
 
 def save_answer(attempt: Attempt, question: Question, response: Any, position: int) -> None:
-    """Save (or replace) the response to one question, unless the attempt is closed."""
+    """Save (or replace) the response to one question, unless the attempt is closed.
+
+    The claim on the attempt row comes first, as a conditional UPDATE in the same transaction as
+    the answer: a submit that committed first makes it match no row (nothing is saved), and a
+    submit that comes second waits for this transaction and then grades this answer.
+    """
     now = clock.now()
-    if attempt.submitted:
-        raise AttemptClosed("This attempt is already submitted; its answers can no longer change.")
-    if out_of_time(attempt, now):
+    if question.id not in attempt.question_ids:
+        raise QuizError("That question is not part of this attempt.")
+    if attempt.submitted_at is None and out_of_time(attempt, now):
         submit(attempt, timed_out=True)
         raise AttemptClosed("Time is up: this answer arrived after the time limit and was not saved. "
                             "Your attempt was submitted with the answers saved before then.")
-    if question.id not in attempt.question_ids:
-        raise QuizError("That question is not part of this attempt.")
+    claimed = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(position=position)
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        raise AttemptClosed("This attempt is already submitted; its answers can no longer change.")
+    attempt.position = position
     stored = to_json(question, response)
     # One upsert instead of SELECT-then-write: fewer round trips, and two racing saves of the
     # same question cannot collide (the later one wins, as a second save would).
@@ -96,62 +149,90 @@ def save_answer(attempt: Attempt, question: Question, response: Any, position: i
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
         set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}))
-    # An ORM-enabled UPDATE also refreshes the attempt object in this session (synchronize_session).
-    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(position=position))
     db.session.commit()
 
 
 def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = None) -> bool:
-    """Grade and close the attempt exactly once; return False if it was already submitted."""
+    """Grade and close the attempt exactly once; return False if it was already submitted.
+
+    An attempt closed after its deadline counts as submitted at the deadline, with the answers
+    saved in time (saves past deadline + grace are refused, so every saved answer counts).
+    """
     from app.services.content import get_course
 
     course = course or get_course()
     now = clock.now()
-    if not timed_out and out_of_time(attempt, now):
-        timed_out = True
-    closed_at = min(now, clock.aware(attempt.deadline)) if timed_out and attempt.deadline else now
+    deadline = clock.aware(attempt.deadline)
+    late = deadline is not None and now > deadline
+    timed_out = timed_out or late
+    closed = lifecycle.closed_at(deadline, now) if timed_out else now
     claimed = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=closed_at, timed_out=timed_out)
+        .values(submitted_at=closed, timed_out=timed_out).execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
         db.session.rollback()
         db.session.refresh(attempt)
         return False
-    responses = {r.question_id: r for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+    attempt.submitted_at, attempt.timed_out = closed, timed_out
+    questions = questions_of(attempt, course)
+    rows = graded_answers(attempt)
     # Load every review card in one query so schedule() finds them in the session, and do not
     # flush after each question (measured: 26 statements for 5 questions before, 7 after).
     list(db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == attempt.user_id,
                                                      ReviewCard.question_id.in_(list(attempt.question_ids)))))
     with db.session.no_autoflush:
-        _grade_into(attempt, course, responses, closed_at, now)
+        _grade_into(attempt, questions, rows, closed, now)
     db.session.commit()
     return True
 
 
-def _grade_into(attempt: Attempt, course: Course, responses: dict, closed_at: datetime, now: datetime) -> None:
+def _grade_into(attempt: Attempt, questions: list[Question], rows: dict[str, AttemptAnswer], closed: datetime,
+                now: datetime) -> None:
+    """Grade every question, store each grade with its question version, and total the attempt."""
     total = 0.0
-    for qid in attempt.question_ids:
-        question = course.question_by_id.get(qid)
-        if question is None:
-            continue
-        row = responses.get(qid)
-        result = grade(question, from_json(question, row.response) if row else None)
+    for question in questions:
+        row = rows.get(question.id)
+        if row is None:  # unanswered: stored too, so every question of the attempt has its grade
+            row = AttemptAnswer(attempt_id=attempt.id, question_id=question.id, response=None, saved_at=closed)
+            db.session.add(row)
+        result = grade(question, from_json(question, row.response))
+        row.score, row.parts, row.note = result.score, list(result.parts), result.note
+        row.question_hash, row.graded_at = lifecycle.question_hash(question), now
         total += result.score
-        if row is not None:
-            row.score = result.score
         if result.answered:
-            db.session.add(Answer(user_id=attempt.user_id, question_id=qid, objective_id=question.objective, mode="quiz",
-                                  response=row.response if row else None, score=result.score, answered_at=closed_at))
+            db.session.add(Answer(user_id=attempt.user_id, question_id=question.id, objective_id=question.objective,
+                                  mode="quiz", response=row.response, score=result.score, answered_at=closed))
             schedule(attempt.user_id, question, result.score, now)
     attempt.score = round(total / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
 
 
 def close_if_out_of_time(attempt: Attempt) -> bool:
-    """Submit an open attempt whose time has run out; True if this call closed it."""
-    if not attempt.submitted and out_of_time(attempt, clock.now()):
+    """Submit an open attempt whose time (and grace) has run out; True if this call closed it."""
+    if attempt.submitted_at is None and out_of_time(attempt, clock.now()):
         return submit(attempt, timed_out=True)
     return False
+
+
+def close_expired(assignment_ids: list[int] | None = None, user_id: int | None = None) -> int:
+    """Close every open attempt past its deadline and grace (all, or of some assignments or a learner).
+
+    Grades must never wait for a learner to come back: pages and exports that read grades call this
+    first, and `flask --app app attempts close-expired` runs it from cron. Returns how many it closed.
+    """
+    now = clock.now()
+    stmt = select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None), Attempt.deadline < now)
+    if assignment_ids is not None:
+        if not assignment_ids:
+            return 0
+        stmt = stmt.where(Attempt.assignment_id.in_(assignment_ids))
+    if user_id is not None:
+        stmt = stmt.where(Attempt.user_id == user_id)
+    closed = 0
+    for attempt in list(db.session.scalars(stmt)):
+        if out_of_time(attempt, now) and submit(attempt, timed_out=True):
+            closed += 1
+    return closed
 
 
 def attempts_of(user_id: int, limit: int = 50) -> list[Attempt]:
@@ -161,8 +242,5 @@ def attempts_of(user_id: int, limit: int = 50) -> list[Attempt]:
 
 def open_attempts(user_id: int) -> list[Attempt]:
     """Attempts started but not submitted (closing those out of time first)."""
-    result = []
-    for attempt in db.session.scalars(select(Attempt).where(Attempt.user_id == user_id, Attempt.submitted_at.is_(None))):
-        if not close_if_out_of_time(attempt):
-            result.append(attempt)
-    return result
+    close_expired(user_id=user_id)
+    return list(db.session.scalars(select(Attempt).where(Attempt.user_id == user_id, Attempt.submitted_at.is_(None))))

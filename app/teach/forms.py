@@ -34,6 +34,10 @@ class AssignmentForm(FlaskForm):
     opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     due_at = DateTimeLocalField("Due (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     time_limit_minutes = IntegerField("Time limit in minutes (empty: none)", validators=[Optional(), NumberRange(min=1, max=600)])
+    grace_seconds = IntegerField("Grace for late answers, in seconds", default=30,
+                                 description="An answer sent this long after the time limit or due date still counts "
+                                             "(network delays). 0 to 600.",
+                                 validators=[Optional(), NumberRange(min=0, max=600)])
     attempts_allowed = IntegerField("Attempts allowed (0: unlimited)", default=1, validators=[InputRequired(), NumberRange(min=0, max=50)])
     counting = SelectField("Which attempt counts", choices=[SelectChoice("highest", "Highest"), SelectChoice("last", "Last"),
                                                             SelectChoice("average", "Average"), SelectChoice("first", "First")])

@@ -91,7 +91,8 @@ def new_assignment(section_id: int):
             question_types=tuple(form.types.data or ()), num_questions=form.num_questions.data,
             opens_at=_utc(form.opens_at.data), due_at=_utc(form.due_at.data), time_limit_minutes=form.time_limit_minutes.data,
             attempts_allowed=form.attempts_allowed.data, counting=form.counting.data, points=float(form.points.data),
-            feedback_policy=form.feedback_policy.data, answers_policy=form.answers_policy.data)
+            feedback_policy=form.feedback_policy.data, answers_policy=form.answers_policy.data,
+            grace_seconds=30 if form.grace_seconds.data is None else form.grace_seconds.data)
         try:
             assignment = assignments.create(current_user, section, course, settings)
         except assignments.AssignmentError as exc:

@@ -122,7 +122,7 @@ def test_empty_and_forged_answers_are_refused(client, student):
 
 def test_numeric_garbage_is_graded_wrong_with_a_note(client, student):
     html = feedback_of(client, answer(client, "demo-001", answer="lots")[0])
-    assert "Not right." in html and "not a number" in html
+    assert "Not right." in html and "not a finite number" in html
 
 
 def test_feedback_of_another_learner_is_not_found(app, client, student, auth):

@@ -165,7 +165,8 @@ def test_the_server_enforces_the_time_limit(app, client, student, fixed_clock):
     attempt = attempt_row(app, attempt_id)
     assert attempt.timed_out and attempt.submitted_at.replace(tzinfo=timezone.utc) == T0 + timedelta(minutes=10)
     with app.app_context():
-        assert db.session.get(AttemptAnswer, (attempt_id, ids[1])) is None, "the late answer was not stored"
+        late_row = db.session.get(AttemptAnswer, (attempt_id, ids[1]))  # graded as unanswered
+        assert late_row.response is None and late_row.score == 0, "the late answer was not stored"
     expected = 1 / len(ids) if ids[0] != "demo-007" else 0
     assert attempt.score == pytest.approx(round(expected, 4))
 

@@ -141,7 +141,8 @@ def test_students_see_assignments_and_start_within_the_rules(app, client, classr
     assert "Quiz 1" in html and "2026-03-09 09:00" in html
     first = student_starts(ann, classroom["assignment"])
     assert re.search(r"/quiz/attempts/\d+$", first.headers["Location"])
-    again = student_starts(ann, classroom["assignment"])
+    again = student_starts(ann, classroom["assignment"])  # a second start resumes the open attempt
+    assert again.headers["Location"] == first.headers["Location"]
     assert "attempt in progress" in ann.get(again.headers["Location"]).get_data(as_text=True)
     submit_attempt(ann, first.headers["Location"])
     second = student_starts(ann, classroom["assignment"])
