@@ -139,6 +139,13 @@ def csrf_from(html: str, required: bool = True) -> str:
     return match.group(1)
 
 
+def practice_token_from(html: str) -> str:
+    """Pull the practice form's signed token (question, seed, nonce) out of a rendered practice page."""
+    match = re.search(r'name="practice_token" value="([^"]+)"', html)
+    assert match, "page has no practice token"
+    return match.group(1)
+
+
 def make_user(app: Flask, email: str = "learner@example.org", role: Role = Role.STUDENT, password: str = PASSWORD) -> int:
     """Create a user directly through the service; return its id."""
     with app.app_context():

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock, randomness
 from app.extensions import db
 from app.models import Answer, LessonCompletion, ReviewCard
 from course.grading import Grade, grade
 from course.model import Question
-from course.responses import to_json
+from course.responses import from_json, to_json
 from course.scheduling import review
 
 
@@ -36,15 +37,29 @@ def schedule(user_id: int, question: Question, score: float, now: datetime, conf
     return due
 
 
-def record_answer(user_id: int, question: Question, response: Any, mode: str, confidence: str | None = None) -> Recorded:
-    """Grade a practice or review answer, store it and reschedule the question."""
+def record_answer(user_id: int, question: Question, response: Any, mode: str, confidence: str | None = None,
+                  nonce: str | None = None) -> Recorded:
+    """Grade a practice or review answer, store it and reschedule the question, once per form nonce.
+
+    A replay of the same form (double click, resent POST) hits the unique (user, nonce) index and
+    gets the first answer back: one answer, one schedule step, one score.
+    """
     now = clock.now()
     result = grade(question, response)
     answer = Answer(user_id=user_id, question_id=question.id, objective_id=question.objective, mode=mode,
-                    response=to_json(question, response), score=result.score, confidence=confidence, answered_at=now)
-    db.session.add(answer)
-    due = schedule(user_id, question, result.score, now, confidence)
-    db.session.commit()
+                    response=to_json(question, response), score=result.score, confidence=confidence, answered_at=now,
+                    nonce=nonce)
+    try:
+        db.session.add(answer)
+        due = schedule(user_id, question, result.score, now, confidence)  # its query may flush the answer
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        first = db.session.scalar(select(Answer).where(Answer.user_id == user_id, Answer.nonce == nonce))
+        if first is None:
+            raise
+        card = db.session.get(ReviewCard, (user_id, question.id))
+        return Recorded(grade(question, from_json(question, first.response)), clock.aware(card.due) if card else now, first.id)
     return Recorded(result, due, answer.id)
 
 

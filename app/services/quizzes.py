@@ -44,7 +44,10 @@ class MockSettings:
 
 def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
     """Draw a stratified random self-test over the chosen lessons and open an attempt."""
-    pool = [q for q in course.questions if q.lesson in settings.lesson_ids]
+    from app.services.release import held_questions
+
+    held = held_questions(user_id)  # questions of unreleased graded work are not drawn for self-tests
+    pool = [q for q in course.questions if q.lesson in settings.lesson_ids and q.id not in held]
     if not pool:
         raise QuizError("Choose at least one lesson that has questions.")
     seed = randomness.new_seed()

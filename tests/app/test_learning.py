@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Answer, LessonCompletion, ReviewCard
-from tests.conftest import T0, csrf_from
+from tests.conftest import T0, csrf_from, practice_token_from
 
 
 def answer(client, qid, **fields):
     page = client.get(f"/practice/{qid}").get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page), **fields}
+    data = {"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), **fields}
     return client.post(f"/practice/{qid}", data=data), page
 
 
@@ -101,13 +101,13 @@ def test_ordering_by_numbered_positions(client, student):
     items = [i.replace("&#39;", "'") for i in re.findall(r'<label for="pos-\d+">(.*?)</label>', page)]
     correct = ["Cameras installed", "Officials' claim", "Activists' claim"]
     fields = {f"pos-{i}": str(correct.index(item) + 1) for i, item in enumerate(items)}
-    response = client.post("/practice/demo-007", data={"csrf_token": csrf_from(page), **fields})
+    response = client.post("/practice/demo-007", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), **fields})
     assert "Right." in feedback_of(client, response)
 
 
 def test_ordering_with_duplicate_positions_is_refused_and_nothing_stored(app, client, student):
     page = client.get("/practice/demo-007").get_data(as_text=True)
-    response = client.post("/practice/demo-007", data={"csrf_token": csrf_from(page), "pos-0": "1", "pos-1": "1", "pos-2": "2"})
+    response = client.post("/practice/demo-007", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "pos-0": "1", "pos-1": "1", "pos-2": "2"})
     assert response.status_code == 400 and "different position" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Answer)) is None
@@ -149,7 +149,7 @@ def test_answers_enter_the_review_schedule_and_come_back_when_due(app, client, s
     assert first.headers["Location"].startswith("/practice/demo-002")
     page = client.get(first.headers["Location"]).get_data(as_text=True)
     assert "How sure are you?" in page
-    response = client.post(first.headers["Location"], data={"csrf_token": csrf_from(page), "answer": "1", "mode": "review",
+    response = client.post(first.headers["Location"], data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "answer": "1", "mode": "review",
                                                            "confidence": "high"})
     html = feedback_of(client, response)
     assert "Right." in html

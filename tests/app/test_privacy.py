@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer, LessonCompletion, ReviewCard, User
-from tests.conftest import PASSWORD, csrf_from, make_user
+from tests.conftest import PASSWORD, csrf_from, make_user, practice_token_from
 
 # Every table that stores something about a person, and the words the privacy page uses for it.
 PRIVACY_PAGE = {
@@ -38,7 +38,8 @@ def build_history(client, app):
     page = client.get("/lessons/01-demo").get_data(as_text=True)
     client.post("/lessons/01-demo/complete", data={"csrf_token": csrf_from(page)})
     page = client.get("/practice/demo-005").get_data(as_text=True)
-    client.post("/practice/demo-005", data={"csrf_token": csrf_from(page), "answer": "=HYPERLINK(\"http://evil\")"})
+    client.post("/practice/demo-005", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
+                                            "answer": "=HYPERLINK(\"http://evil\")"})
     page = client.get("/quiz/").get_data(as_text=True)
     response = client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "7", "minutes": "0"})
     attempt_page = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.security import CSP
-from tests.conftest import Auth, csrf_from
+from tests.conftest import Auth, csrf_from, practice_token_from
 from tests.security.conftest import build_urls, field_names
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -78,7 +78,8 @@ def test_user_text_is_rendered_inert_everywhere(app, client, world):
     student = app.test_client()
     Auth(student).login("student@example.org")
     page = student.get("/practice/demo-005").get_data(as_text=True)
-    response = student.post("/practice/demo-005", data={"csrf_token": csrf_from(page), "answer": PAYLOAD})
+    response = student.post("/practice/demo-005", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
+                                                        "answer": PAYLOAD})
     feedback = student.get(response.headers["Location"]).get_data(as_text=True)
     checked = [client.get(p).get_data(as_text=True) for p in pages] + [feedback, student.get("/assignments").get_data(as_text=True),
                                                                        student.get("/account/data").get_data(as_text=True)]

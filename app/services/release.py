@@ -1,0 +1,69 @@
+"""Which questions' keys a learner may not see yet, because graded work still holds them.
+
+The rule (docs/grading.md, "Graded work and practice"): a question is held for a learner while it
+is in one of their assignment attempts that is open, or submitted with answers not yet released
+to them. A held question is not offered for practice, review or self-tests, and its practice page
+says when it comes back, so nothing shows its key, explanation or evidence before the instructor's
+release. Other learners, and questions the learner's graded work never drew, are unaffected.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import Assignment, Attempt, Extension
+from course import attempts as lifecycle
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why a question is held for a learner: an open attempt, answers released later, or never."""
+
+    assignment_title: str
+    reason: str  # "open" | "after_due" | "never"
+    until: datetime | None = None  # for "after_due"
+
+    def explain(self) -> str:
+        """One sentence for the learner."""
+        if self.reason == "open":
+            return f"This question is in your open attempt at “{self.assignment_title}”: practise it after you submit."
+        if self.reason == "after_due" and self.until is not None:
+            return (f"This question was in your graded attempt at “{self.assignment_title}”; its answers are released "
+                    f"{self.until:%Y-%m-%d %H:%M} UTC, and you can practise it then.")
+        return (f"This question was in your graded attempt at “{self.assignment_title}”, whose answers are not released, "
+                f"so it is not offered for practice.")
+
+
+_RANK = {"after_due": 0, "open": 1, "never": 2}
+
+
+def held_questions(user_id: int) -> dict[str, Hold]:
+    """The learner's held questions, each with its strictest hold."""
+    now = clock.now()
+    rows = db.session.execute(
+        select(Attempt.question_ids, Attempt.submitted_at, Assignment.title, Assignment.answers_policy, Assignment.due_at,
+               Extension.due_at)
+        .join(Assignment, Assignment.id == Attempt.assignment_id)
+        .outerjoin(Extension, (Extension.assignment_id == Assignment.id) & (Extension.user_id == Attempt.user_id))
+        .where(Attempt.user_id == user_id, Attempt.assignment_id.is_not(None)))
+    held: dict[str, Hold] = {}
+    for question_ids, submitted_at, title, policy, due_at, extended in rows:
+        due = lifecycle.effective_due(clock.aware(due_at), clock.aware(extended))
+        if submitted_at is None:
+            hold = Hold(title, "open")
+        elif lifecycle.released(policy, True, due, now):
+            continue
+        elif policy == "after_due":
+            hold = Hold(title, "after_due", due)
+        else:
+            hold = Hold(title, "never")
+        for qid in question_ids:
+            previous = held.get(qid)
+            if previous is None or _RANK[hold.reason] > _RANK[previous.reason] or (
+                    hold.reason == previous.reason == "after_due" and hold.until > previous.until):
+                held[qid] = hold
+    return held
