@@ -7,10 +7,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.forms import CSRFForm
 from app.extensions import db
 from app.models import Assignment, Role, Section, User
 from app.security import role_required
-from app.services import assignments, dashboard, sections
+from app.services import assignments, dashboard, regrade, sections
 from app.services.content import get_course
 from app.teach.forms import AssignmentForm, ExtensionForm, OverrideForm, RemoveForm, SectionForm
 
@@ -116,7 +117,28 @@ def assignment(assignment_id: int):
                      "due": records.effective_due(assignment, user.id), "extension": records.extensions.get(user.id)})
     bins, graded, missing = dashboard.histogram(section.id, assignment, records)
     return render_template("teach/assignment.html", assignment=assignment, section=section, rows=rows, bins=bins,
-                           graded=graded, missing=missing, extension_form=ExtensionForm(), override_form=OverrideForm())
+                           graded=graded, missing=missing, extension_form=ExtensionForm(), override_form=OverrideForm(),
+                           outdated=regrade.outdated_questions(assignment, get_course()))
+
+
+@bp.route("/assignments/<int:assignment_id>/regrade/<question_id>", methods=["GET", "POST"])
+@role_required(*TEACHERS)
+def regrade_question(assignment_id: int, question_id: str):
+    """Show what regrading one question against today's bank would change; on confirm, do it (audited)."""
+    assignment, section = assignment_or_404(assignment_id)
+    course = get_course()
+    form = CSRFForm()
+    try:
+        if form.validate_on_submit():
+            done = regrade.apply(current_user, assignment, question_id, course)
+            flash(f"Regraded {question_id}: {len(done.changed)} of {len(done.changes)} attempts changed; "
+                  "the before and after are in the audit log.", "success")
+            return redirect(url_for("teach.assignment", assignment_id=assignment.id))
+        proposal = regrade.plan(assignment, question_id, course)
+    except regrade.RegradeError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("teach.assignment", assignment_id=assignment.id))
+    return render_template("teach/regrade.html", assignment=assignment, section=section, plan=proposal, form=form)
 
 
 def _roster_user(section: Section, raw: str | None) -> User:

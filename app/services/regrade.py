@@ -1,0 +1,115 @@
+"""Regrading: an explicit, audited instructor action that moves one question of an assignment to today's bank.
+
+Grades are data (stored with the question version they were given against), so a key fixed in the
+bank changes nothing until an instructor looks at the before/after and confirms. Applying it
+updates each submitted attempt's stored grade for that question, its frozen copy of the question,
+and its total, in one transaction, and writes one audit entry with the changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import Assignment, Attempt, AttemptAnswer, User
+from app.services import audit
+from app.services.quizzes import questions_of
+from course import attempts as lifecycle
+from course.catalog import Course
+from course.grading import grade
+from course.model import Question
+from course.responses import from_json
+
+
+class RegradeError(ValueError):
+    """A regrade that cannot be done; the message is for the instructor."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One attempt's grade for the question, and its total, before and after."""
+
+    attempt: Attempt
+    learner: User
+    before: float
+    after: float
+    total_before: float
+    total_after: float
+
+    @property
+    def changed(self) -> bool:
+        """The question's score moves."""
+        return abs(self.before - self.after) > 1e-9
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a regrade of one question across an assignment would change."""
+
+    question: Question
+    changes: list[Change]
+
+    @property
+    def changed(self) -> list[Change]:
+        """Only the attempts whose score moves."""
+        return [c for c in self.changes if c.changed]
+
+
+def outdated_questions(assignment: Assignment, course: Course) -> dict[str, int]:
+    """Question ids graded against another version than today's bank, with how many attempts each."""
+    current = {q.id: lifecycle.question_hash(q) for q in course.questions}
+    stmt = (select(AttemptAnswer.question_id, AttemptAnswer.question_hash).join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.question_hash.is_not(None)))
+    counts: dict[str, int] = {}
+    for qid, digest in db.session.execute(stmt):
+        if qid in current and digest != current[qid]:
+            counts[qid] = counts.get(qid, 0) + 1
+    return counts
+
+
+def plan(assignment: Assignment, question_id: str, course: Course) -> Plan:
+    """The before/after of regrading `question_id` in every submitted attempt of the assignment."""
+    question = course.question_by_id.get(question_id)
+    if question is None:
+        raise RegradeError("That question is no longer in the bank, so there is no new version to regrade against.")
+    changes = []
+    stmt = (select(Attempt, AttemptAnswer, User).join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
+            .join(User, User.id == Attempt.user_id)
+            .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.question_id == question_id)
+            .order_by(User.email, Attempt.number))
+    for attempt, row, learner in db.session.execute(stmt):
+        after = grade(question, from_json(question, row.response)).score
+        before = row.score or 0.0
+        count = len(attempt.question_ids) or 1
+        total_before = attempt.score or 0.0
+        total_after = round(total_before + (after - before) / count, 4)
+        changes.append(Change(attempt, learner, before, after, total_before, total_after))
+    return Plan(question, changes)
+
+
+def apply(actor: User, assignment: Assignment, question_id: str, course: Course) -> Plan:
+    """Regrade the question in every submitted attempt of the assignment, in one audited transaction."""
+    result = plan(assignment, question_id, course)
+    now = clock.now()
+    digest = lifecycle.question_hash(result.question)
+    for change in result.changes:
+        attempt = change.attempt
+        row = db.session.get(AttemptAnswer, (attempt.id, question_id))
+        graded = grade(result.question, from_json(result.question, row.response))
+        row.score, row.parts, row.note = graded.score, list(graded.parts), graded.note
+        row.question_hash, row.graded_at = digest, now
+        frozen = dict(attempt.questions or {q.id: lifecycle.snapshot(q) for q in questions_of(attempt, course)})
+        frozen[question_id] = lifecycle.snapshot(result.question)
+        attempt.questions = frozen
+        total = sum(r.score or 0.0 for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)))
+        attempt.score = round(total / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
+    audit.record(actor.id, "regrade", f"assignment {assignment.id}", question_id=question_id, version=digest[:12],
+                 attempts=len(result.changes), changed=len(result.changed))
+    for change in result.changed:  # one entry per learner, so each can see (and on deletion forget) their own
+        audit.record(actor.id, "regrade.score", f"assignment {assignment.id}", user_id=change.learner.id,
+                     question_id=question_id, attempt_id=change.attempt.id, before=change.before, after=change.after,
+                     total_before=change.total_before, total_after=change.total_after)
+    db.session.commit()
+    return result
