@@ -230,6 +230,30 @@ class Enrollment(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SectionRemoval(db.Model):
+    """A student an instructor took off a section's roster: they cannot join it again until re-admitted.
+
+    Kept apart from `enrollment` so that an enrollment row keeps meaning "a member now" for every
+    query that reads rosters, grades and dashboards.
+    """
+
+    __tablename__ = "section_removal"
+
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True, index=True)
+    removed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RetiredJoinCode(db.Model):
+    """A join code a section had before it was replaced: it admits no one, but tells who tries what happened."""
+
+    __tablename__ = "retired_join_code"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), index=True)
+    retired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Assignment(db.Model):
     """A graded quiz set for a section, with its rules."""
 
@@ -279,7 +303,11 @@ class ScoreOverride(db.Model):
 
     grace_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")  # answers this late still count
 class AuditLog(db.Model):
-    """Who changed what: role changes, deactivations, score overrides, extensions, removals."""
+    """Who changed what: role changes, deactivations, score overrides, extensions, removals.
+
+    People are named by id ("user 12"), never by email; `subject_id` is the person an entry is
+    about. Deleting an account replaces its ids with a pseudonym (`app.services.audit.forget`).
+    """
 
     __tablename__ = "audit_log"
 
@@ -287,5 +315,6 @@ class AuditLog(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(200))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     detail: Mapped[Any] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -72,7 +72,9 @@ def audit_log():
 
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries = audit.recent(limit=100, offset=(page - 1) * 100)
-    actors = {u.id: u.email for u in db.session.scalars(select(User).where(User.id.in_({e.actor_id for e in entries if e.actor_id})))}
+    # The log names people by id; admins see who that is now (a deleted account's entries carry a pseudonym instead).
+    ids = {e.actor_id for e in entries if e.actor_id} | {e.subject_id for e in entries if e.subject_id}
+    actors = {u.id: u.email for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     return render_template("admin/audit.html", entries=entries, actors=actors, page=page)
 
 

@@ -1,4 +1,8 @@
-"""Data rights: everything stored about a learner, as JSON or CSV, and deleting it all."""
+"""Data rights: everything stored about a learner, as JSON or CSV, and deleting it all.
+
+The audit log is the one place a deleted person leaves a trace: what was done stays (accountability),
+who it was done to becomes a pseudonym (see `app.services.audit.forget`).
+"""
 from __future__ import annotations
 
 import csv
@@ -10,14 +14,46 @@ from sqlalchemy import delete, select
 
 from app import clock
 from app.extensions import db
-from app.models import (Answer, Attempt, AttemptAnswer, Enrollment, Extension, LessonCompletion, ReviewCard, ScoreOverride,
-                        Section, User)
+from app.models import (Answer, Attempt, AttemptAnswer, AuditLog, Enrollment, Extension, LessonCompletion, ReviewCard, ScoreOverride,
+                        Section, SectionRemoval, User)
+from app.services import audit
 from course.csvsafe import safe_row
 
 
 def _iso(moment: Any) -> str | None:
     moment = clock.aware(moment)
     return moment.isoformat() if moment else None
+
+
+# What an entry about a learner means, in their words; unknown actions show their name.
+ABOUT_YOU = {
+    "roster.remove": "Removed you from a section",
+    "roster.readmit": "Re-admitted you to a section",
+    "extension.set": "Gave you an extension",
+    "score.override": "Overrode your score",
+    "user.role": "Changed your role",
+    "user.deactivate": "Deactivated your account",
+    "user.activate": "Reactivated your account",
+    "section.hand_over": "Handed a section over",
+}
+
+
+def _actor(entry: AuditLog, roles: dict[int, str], uid: int) -> str:
+    if entry.actor_id is None:
+        return "a deleted account"
+    if entry.actor_id == uid:
+        return "you"
+    return f"an {roles[entry.actor_id]}" if roles.get(entry.actor_id) in ("admin", "instructor") else "another user"
+
+
+def _audit(uid: int, email: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The entries that name the person, and those of actions they took."""
+    about, by = audit.about(uid, email), audit.by(uid)
+    actor_ids = {e.actor_id for e in about if e.actor_id is not None}
+    roles = {i: r for i, r in db.session.execute(select(User.id, User.role).where(User.id.in_(actor_ids)))} if actor_ids else {}
+    return ([{"at": _iso(e.created_at), "action": e.action, "what": ABOUT_YOU.get(e.action, e.action), "target": e.target,
+              "detail": e.detail, "by": _actor(e, roles, uid)} for e in about],
+            [{"at": _iso(e.created_at), "action": e.action, "target": e.target, "detail": e.detail} for e in by])
 
 
 def export_data(user: User) -> dict[str, Any]:
@@ -30,6 +66,7 @@ def export_data(user: User) -> dict[str, Any]:
         for row in rows:
             saved.setdefault(row.attempt_id, []).append(
                 {"question_id": row.question_id, "response": row.response, "score": row.score, "saved_at": _iso(row.saved_at)})
+    about_you, by_you = _audit(uid, user.email)
     return {
         "exported_at": clock.now().isoformat(),
         "account": {"email": user.email, "role": user.role, "active": user.active, "created_at": _iso(user.created_at),
@@ -44,6 +81,9 @@ def export_data(user: User) -> dict[str, Any]:
                             for c in db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == uid))],
         "sections": [{"section": name, "joined_at": _iso(joined)} for name, joined in db.session.execute(
             select(Section.name, Enrollment.joined_at).join(Enrollment, Enrollment.section_id == Section.id).where(Enrollment.user_id == uid))],
+        "section_removals": [{"section": name, "removed_at": _iso(removed)} for name, removed in db.session.execute(
+            select(Section.name, SectionRemoval.removed_at).join(SectionRemoval, SectionRemoval.section_id == Section.id)
+            .where(SectionRemoval.user_id == uid))],
         "extensions": [{"assignment_id": e.assignment_id, "extra_minutes": e.extra_minutes, "due_at": _iso(e.due_at)}
                        for e in db.session.scalars(select(Extension).where(Extension.user_id == uid))],
         "score_overrides": [{"assignment_id": o.assignment_id, "points": o.points, "reason": o.reason, "at": _iso(o.created_at)}
@@ -51,6 +91,8 @@ def export_data(user: User) -> dict[str, Any]:
         "attempts": [{"id": a.id, "kind": a.kind, "title": a.title, "question_ids": a.question_ids, "started_at": _iso(a.started_at),
                       "deadline": _iso(a.deadline), "submitted_at": _iso(a.submitted_at), "timed_out": a.timed_out,
                       "score": a.score, "answers": saved.get(a.id, [])} for a in attempts],
+        "audit_log_about_you": about_you,
+        "audit_log_by_you": by_you,
     }
 
 
@@ -74,6 +116,8 @@ def export_csv(user: User) -> str:
         writer.writerow(safe_row(["review_card", c["due"], c["question_id"], "", "", "", f"reviews={c['reviews']}"]))
     for m in data["sections"]:
         writer.writerow(safe_row(["section", m["joined_at"], m["section"], "", "", "", ""]))
+    for m in data["section_removals"]:
+        writer.writerow(safe_row(["section_removal", m["removed_at"], m["section"], "", "", "", ""]))
     for e in data["extensions"]:
         writer.writerow(safe_row(["extension", e["due_at"], f"assignment {e['assignment_id']}", "", "", "", f"extra_minutes={e['extra_minutes']}"]))
     for o in data["score_overrides"]:
@@ -82,6 +126,9 @@ def export_csv(user: User) -> str:
         writer.writerow(safe_row(["attempt", a["started_at"], a["title"], a["kind"], "", a["score"], f"submitted={a['submitted_at']}"]))
         for s in a["answers"]:
             writer.writerow(safe_row(["attempt_answer", s["saved_at"], s["question_id"], f"attempt {a['id']}", json.dumps(s["response"]), s["score"], ""]))
+    for kind, entries in (("audit_about_you", data["audit_log_about_you"]), ("audit_by_you", data["audit_log_by_you"])):
+        for entry in entries:
+            writer.writerow(safe_row([kind, entry["at"], entry["target"], entry["action"], "", "", json.dumps(entry["detail"])]))
     return out.getvalue()
 
 
@@ -90,14 +137,15 @@ class DeletionRefused(ValueError):
 
 
 def delete_account(user: User) -> None:
-    """Delete the user and every row about them, in one transaction."""
+    """Delete the user and every row about them, and pseudonymise the audit log, in one transaction."""
     uid = user.id
     if db.session.scalar(select(Section.id).where(Section.instructor_id == uid).limit(1)) is not None:
         # Deleting would take the students' sections, assignments and grades with it.
         raise DeletionRefused("You run sections: ask an admin to hand them to another instructor before deleting your account.")
+    audit.forget(user)
     attempt_ids = select(Attempt.id).where(Attempt.user_id == uid)
     db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempt_ids)))
-    for model in (Attempt, Answer, ReviewCard, LessonCompletion, Enrollment, Extension, ScoreOverride):
+    for model in (Attempt, Answer, ReviewCard, LessonCompletion, Enrollment, SectionRemoval, Extension, ScoreOverride):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(delete(User).where(User.id == uid))
     db.session.commit()

@@ -1,14 +1,18 @@
-"""Sections: create, join with a code, roster, remove; instructors see only their own."""
+"""Sections: create, join with a code, roster, remove and re-admit, new codes; instructors see only their own.
+
+A removal is a `SectionRemoval` row next to the enrollment it ended, so every query that reads
+`enrollment` (rosters, grades, dashboards) keeps meaning "members now"; joining checks the removal.
+"""
 from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.extensions import db
-from app.models import Enrollment, Role, Section, User
+from app.models import Enrollment, RetiredJoinCode, Role, Section, SectionRemoval, User
 from app.services import audit
 
 # No 0/O or 1/I/L: codes are read aloud and typed from a projector.
@@ -24,10 +28,19 @@ def new_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def fresh_code() -> str:
+    """A join code no section has now or had before (a retired code must keep pointing at its section)."""
+    for _ in range(10):
+        code = new_code()
+        if db.session.get(RetiredJoinCode, code) is None and find_by_code(code) is None:
+            return code
+    raise SectionError("Could not create a join code; try again.")
+
+
 def create_section(instructor: User, name: str, term: str) -> Section:
     """Create a section owned by the instructor, with a fresh join code."""
     for _ in range(5):
-        section = Section(name=name.strip(), term=term.strip(), instructor_id=instructor.id, join_code=new_code(),
+        section = Section(name=name.strip(), term=term.strip(), instructor_id=instructor.id, join_code=fresh_code(),
                           created_at=clock.now())
         db.session.add(section)
         try:
@@ -58,16 +71,25 @@ def find_by_code(code: str) -> Section | None:
 
 
 def join(user: User, code: str) -> Section:
-    """Enrol a student in the section with this code (joining twice is harmless)."""
-    section = find_by_code(code)
+    """Enrol a student in the section with this code (joining twice is harmless; a removed student is refused)."""
+    section, retired = find_by_code(code), None
+    if section is None:
+        cleaned = "".join(code.split()).upper()
+        retired = db.session.get(RetiredJoinCode, cleaned) if cleaned else None
+        section = db.session.get(Section, retired.section_id) if retired is not None else None
     if section is None:
         raise SectionError("No section has that code. Check it with your instructor.")
-    if db.session.get(Enrollment, (section.id, user.id)) is None:
-        db.session.add(Enrollment(section_id=section.id, user_id=user.id, joined_at=clock.now()))
-        try:
-            db.session.commit()
-        except IntegrityError:  # a double click raced the first join
-            db.session.rollback()
+    if db.session.get(Enrollment, (section.id, user.id)) is not None:
+        return section
+    if db.session.get(SectionRemoval, (section.id, user.id)) is not None:
+        raise SectionError(f"You were removed from {section.name}. If you should be in it, ask your instructor to re-admit you.")
+    if retired is not None:
+        raise SectionError("That code has been replaced by a new one. Ask your instructor for the current code.")
+    db.session.add(Enrollment(section_id=section.id, user_id=user.id, joined_at=clock.now()))
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click raced the first join
+        db.session.rollback()
     return section
 
 
@@ -83,15 +105,53 @@ def roster_size(section_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.section_id == section_id)) or 0
 
 
+def removed(section: Section) -> list[tuple[User, SectionRemoval]]:
+    """Students removed from the section (who cannot join again until re-admitted), by email."""
+    stmt = (select(User, SectionRemoval).join(SectionRemoval, SectionRemoval.user_id == User.id)
+            .where(SectionRemoval.section_id == section.id).order_by(User.email))
+    return [(u, r) for u, r in db.session.execute(stmt)]
+
+
 def remove(actor: User, section: Section, user_id: int) -> None:
-    """Take a student off the roster (their answers stay theirs; the audit log records it)."""
-    enrollment = db.session.get(Enrollment, (section.id, user_id))
-    if enrollment is None:
+    """Take a student off the roster and keep them off until re-admitted (their answers stay theirs; audited)."""
+    # The delete's row count decides, so a double click removes (and audits) once.
+    if db.session.execute(delete(Enrollment).where(Enrollment.section_id == section.id, Enrollment.user_id == user_id)).rowcount != 1:
+        db.session.rollback()
         raise SectionError("That student is not in this section.")
-    user = db.session.get(User, user_id)
-    db.session.delete(enrollment)
-    audit.record(actor.id, "roster.remove", f"section {section.id}", email=user.email if user else None)
+    if db.session.get(SectionRemoval, (section.id, user_id)) is None:  # else a join raced an earlier removal
+        db.session.add(SectionRemoval(section_id=section.id, user_id=user_id, removed_at=clock.now()))
+    audit.record(actor.id, "roster.remove", f"section {section.id}", user_id=user_id)
     db.session.commit()
+
+
+def readmit(actor: User, section: Section, user_id: int) -> User:
+    """Lift a removal and put the student back on the roster (audited); return the student."""
+    stmt = delete(SectionRemoval).where(SectionRemoval.section_id == section.id, SectionRemoval.user_id == user_id)
+    if db.session.execute(stmt).rowcount != 1:
+        db.session.rollback()
+        raise SectionError("That student was not removed from this section.")
+    if db.session.get(Enrollment, (section.id, user_id)) is None:
+        db.session.add(Enrollment(section_id=section.id, user_id=user_id, joined_at=clock.now()))
+    audit.record(actor.id, "roster.readmit", f"section {section.id}", user_id=user_id)
+    db.session.commit()
+    return db.session.get(User, user_id)
+
+
+def new_join_code(actor: User, section: Section) -> str:
+    """Replace the section's join code: the old one admits no one from now on (audited); return the new code."""
+    old, code = section.join_code, fresh_code()
+    db.session.add(RetiredJoinCode(code=old, section_id=section.id, retired_at=clock.now()))
+    section.join_code = code
+    # No codes in the log: a code is a key to the section, not a record of what happened.
+    audit.record(actor.id, "section.new_code", f"section {section.id}")
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the other request already replaced this code
+        db.session.rollback()
+        db.session.refresh(section)
+        if section.join_code == old:
+            raise SectionError("Could not create a join code; try again.") from None
+    return section.join_code
 
 
 def sections_of_student(user_id: int) -> list[Section]:

@@ -70,3 +70,16 @@ class RemoveForm(FlaskForm):
 
     user_id = HiddenField(validators=[DataRequired()])
     submit = SubmitField("Remove")
+
+
+class ReadmitForm(FlaskForm):
+    """Let a removed student back into the section."""
+
+    user_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Re-admit")
+
+
+class NewCodeForm(FlaskForm):
+    """Replace a section's join code; the old one stops working."""
+
+    submit = SubmitField("New join code")

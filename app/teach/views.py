@@ -13,7 +13,7 @@ from app.models import Assignment, Role, Section, User
 from app.security import role_required
 from app.services import assignments, dashboard, regrade, sections
 from app.services.content import get_course
-from app.teach.forms import AssignmentForm, ExtensionForm, OverrideForm, RemoveForm, SectionForm
+from app.teach.forms import AssignmentForm, ExtensionForm, NewCodeForm, OverrideForm, ReadmitForm, RemoveForm, SectionForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 TEACHERS = (Role.INSTRUCTOR, Role.ADMIN)
@@ -33,6 +33,11 @@ def assignment_or_404(assignment_id: int) -> tuple[Assignment, Section]:
     if assignment is None:
         abort(404)
     return assignment, section_or_404(assignment.section_id)
+
+
+def _row_id(raw: str | None) -> int | None:
+    """A row id typed into a form, or None for anything else (a database integer holds at most 2**31 - 1)."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and int(raw) < 2**31 else None
 
 
 def _utc(value):
@@ -55,24 +60,55 @@ def index():
 @bp.route("/sections/<int:section_id>")
 @role_required(*TEACHERS)
 def section(section_id: int):
-    """The roster, the join code and link, and the section's assignments."""
+    """The roster and removed students, the join code and link, and the section's assignments."""
     section = section_or_404(section_id)
     return render_template("teach/section.html", section=section, roster=sections.roster(section),
-                           assignments=assignments.of_section(section.id), remove_form=RemoveForm())
+                           removed=sections.removed(section), assignments=assignments.of_section(section.id),
+                           remove_form=RemoveForm(), readmit_form=ReadmitForm(), code_form=NewCodeForm())
 
 
 @bp.route("/sections/<int:section_id>/remove", methods=["POST"])
 @role_required(*TEACHERS)
 def remove_student(section_id: int):
-    """Remove a student from the roster."""
+    """Remove a student from the roster; they cannot join again until re-admitted."""
     section = section_or_404(section_id)
     form = RemoveForm()
-    if form.validate_on_submit() and form.user_id.data.isdigit():
+    if form.validate_on_submit() and _row_id(form.user_id.data) is not None:
         try:
-            sections.remove(current_user, section, int(form.user_id.data))
-            flash("Student removed from the section.", "success")
+            sections.remove(current_user, section, _row_id(form.user_id.data))
+            flash("Student removed from the section. They cannot join it again unless you re-admit them.", "success")
         except sections.SectionError as exc:
             flash(str(exc), "error")
+    return redirect(url_for("teach.section", section_id=section.id))
+
+
+@bp.route("/sections/<int:section_id>/readmit", methods=["POST"])
+@role_required(*TEACHERS)
+def readmit_student(section_id: int):
+    """Put a removed student back on the roster."""
+    section = section_or_404(section_id)
+    form = ReadmitForm()
+    if form.validate_on_submit() and _row_id(form.user_id.data) is not None:
+        try:
+            student = sections.readmit(current_user, section, _row_id(form.user_id.data))
+            flash(f"{student.email} is back on the roster.", "success")
+        except sections.SectionError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("teach.section", section_id=section.id))
+
+
+@bp.route("/sections/<int:section_id>/code", methods=["POST"])
+@role_required(*TEACHERS)
+def new_join_code(section_id: int):
+    """Replace the join code; the old code stops working at once."""
+    section = section_or_404(section_id)
+    if not NewCodeForm().validate_on_submit():
+        abort(400)
+    try:
+        code = sections.new_join_code(current_user, section)
+        flash(f"New join code: {code}. The old code no longer works.", "success")
+    except sections.SectionError as exc:
+        flash(str(exc), "error")
     return redirect(url_for("teach.section", section_id=section.id))
 
 

@@ -18,12 +18,14 @@ PRIVACY_PAGE = {
     "attempt": "Quiz attempts",
     "attempt_answer": "your saved answers",
     "enrollment": "Sections you joined",
+    "section_removal": "Sections you were removed from",
     "extension": "Extensions your instructor gave you",
     "score_override": "Score overrides your instructor made",
 }
 EXPORT_KEYS = {"users": "account", "lesson_completion": "lesson_completions", "answer": "answers",
                "review_card": "review_schedule", "attempt": "attempts", "attempt_answer": "attempts",
-               "enrollment": "sections", "extension": "extensions", "score_override": "score_overrides"}
+               "enrollment": "sections", "extension": "extensions", "score_override": "score_overrides",
+               "section_removal": "section_removals"}
 
 
 def person_tables():

@@ -42,6 +42,10 @@ STEPS = {
         "score_override": {"assignment_id": 1, "user_id": 1, "points": 9.0, "reason": "kept", "actor_id": 1, "created_at": NOW},
         "audit_log": {"id": 1, "actor_id": 1, "action": "score.override", "target": "assignment 1", "detail": "{}", "created_at": NOW},
     },
+    "0006": {
+        "section_removal": {"section_id": 1, "user_id": 1, "removed_at": NOW},
+        "retired_join_code": {"code": "OLDCODE2", "section_id": 1, "retired_at": NOW},
+    },
 }
 
 
