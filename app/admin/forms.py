@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 
 from app.models import Role
 
@@ -19,3 +20,12 @@ class ActiveForm(FlaskForm):
     """Deactivate or reactivate an account."""
 
     submit = SubmitField("Change")
+
+
+class HandOverForm(FlaskForm):
+    """Choose the instructor who takes a section over (choices: active instructors, set by the view)."""
+
+    # The service checks the choice (active instructor, not the owner), so a stale page gets its message.
+    instructor = SelectField("New instructor", validators=[DataRequired(message="Choose an active instructor.")],
+                             validate_choice=False)
+    submit = SubmitField("Hand over")

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.admin.forms import ActiveForm, RoleForm
+from app.admin.forms import ActiveForm, HandOverForm, RoleForm
 from app.extensions import db
 from app.models import Role, User
 from app.security import role_required
@@ -62,6 +62,33 @@ def set_active(user_id: int):
         else:
             flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
+
+
+@bp.route("/sections/<int:section_id>/hand-over", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def hand_over_section(section_id: int):
+    """Hand a section (roster, assignments, grades) over to another active instructor (audited)."""
+    from wtforms.fields.choices import SelectChoice
+
+    from app.models import Section
+    from app.services import sections
+
+    section = db.get_or_404(Section, section_id)
+    form = HandOverForm()
+    form.instructor.choices = [SelectChoice(str(u.id), u.email) for u in sections.instructors_to_hand_over_to(section)]
+    if form.validate_on_submit():
+        raw = form.instructor.data or ""
+        try:
+            if not (raw.isascii() and raw.isdigit() and int(raw) < 2**31):
+                raise sections.SectionError("Choose an active instructor other than the one who runs the section.")
+            target = sections.hand_over(current_user, section, int(raw))
+        except sections.SectionError as exc:
+            form.instructor.errors.append(str(exc))
+        else:
+            flash(f"{section.name} is now run by {target.email}.", "success")
+            return redirect(url_for("teach.section", section_id=section.id))
+    owner = db.session.get(User, section.instructor_id)
+    return render_template("admin/hand_over.html", section=section, owner=owner, form=form), 400 if form.instructor.errors else 200
 
 
 @bp.route("/audit")

@@ -136,12 +136,20 @@ class DeletionRefused(ValueError):
     """The account cannot be deleted yet; the message says what to do first."""
 
 
+def _still_runs(names: list[str]) -> str:
+    one = len(names) == 1
+    return (f"You still run {len(names)} section{'' if one else 's'}: {', '.join(names)}. Deleting your account would delete "
+            f"{'its' if one else 'their'} students' assignments and grades, so ask an admin to hand {'it' if one else 'them'} "
+            "over to another instructor (an admin does it from the section's page). Then you can delete your account.")
+
+
 def delete_account(user: User) -> None:
     """Delete the user and every row about them, and pseudonymise the audit log, in one transaction."""
     uid = user.id
-    if db.session.scalar(select(Section.id).where(Section.instructor_id == uid).limit(1)) is not None:
+    owned = list(db.session.scalars(select(Section.name).where(Section.instructor_id == uid).order_by(Section.name)))
+    if owned:
         # Deleting would take the students' sections, assignments and grades with it.
-        raise DeletionRefused("You run sections: ask an admin to hand them to another instructor before deleting your account.")
+        raise DeletionRefused(_still_runs(owned))
     audit.forget(user)
     attempt_ids = select(Attempt.id).where(Attempt.user_id == uid)
     db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempt_ids)))

@@ -1,4 +1,4 @@
-"""Sections: create, join with a code, roster, remove and re-admit, new codes; instructors see only their own.
+"""Sections: create, join with a code, roster, remove and re-admit, new codes, hand-over; instructors see only their own.
 
 A removal is a `SectionRemoval` row next to the enrollment it ended, so every query that reads
 `enrollment` (rosters, grades, dashboards) keeps meaning "members now"; joining checks the removal.
@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.extensions import db
@@ -152,6 +153,34 @@ def new_join_code(actor: User, section: Section) -> str:
         if section.join_code == old:
             raise SectionError("Could not create a join code; try again.") from None
     return section.join_code
+
+
+def instructors_to_hand_over_to(section: Section) -> list[User]:
+    """Active instructors other than the one who runs the section, by email."""
+    stmt = (select(User).where(User.role == Role.INSTRUCTOR.value, User.active.is_(True), User.id != section.instructor_id)
+            .order_by(User.email))
+    return list(db.session.scalars(stmt))
+
+
+def hand_over(actor: User, section: Section, instructor_id: int) -> User:
+    """Give the section (roster, assignments, grades) to another active instructor (admins only; audited)."""
+    if not actor.has_role(Role.ADMIN):
+        raise SectionError("Only an admin can hand a section over.")
+    target = db.session.get(User, instructor_id)
+    previous = section.instructor_id
+    if target is None or not target.active or not target.has_role(Role.INSTRUCTOR) or target.id == previous:
+        raise SectionError("Choose an active instructor other than the one who runs the section.")
+    # Conditional on the owner the admin saw, so two admins at once cannot both record a hand-over from them.
+    moved = db.session.execute(update(Section).where(Section.id == section.id, Section.instructor_id == previous)
+                               .values(instructor_id=target.id).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise SectionError("The section changed hands meanwhile; look again before handing it over.")
+    set_committed_value(section, "instructor_id", target.id)
+    audit.record(actor.id, "section.hand_over", f"section {section.id}", subject_id=previous, from_user_id=previous,
+                 to_user_id=target.id)
+    db.session.commit()
+    return target
 
 
 def sections_of_student(user_id: int) -> list[Section]:
