@@ -90,9 +90,20 @@ def register_cli(app: Flask) -> None:
     register(app)
 
 
+    app.add_template_filter(_local_time, "local")
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection."""
+    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection; UTC sessions on PostgreSQL."""
+def _local_time(value: Any, zone_name: str | None, fmt: str = "%Y-%m-%d %H:%M", named: bool = True) -> str:
+    """Template filter: an instant in a section's zone, with the zone named unless the column header names it."""
+    from app.timezones import format_local, utc_to_local
+
+    if named:
+        return format_local(value, zone_name, fmt)
+    local = utc_to_local(value, zone_name)
+    return local.strftime(fmt) if local is not None else ""
+
+
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -103,3 +114,10 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     # FULL: an acknowledged answer survives a power cut, not only a crashed process.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+    if module.startswith("psycopg"):
+        # Timestamps are read as UTC whatever the server's zone (see models.UTCDateTime); SQL-side
+        # date functions then agree with the app too.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+        return

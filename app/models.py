@@ -8,10 +8,35 @@ from flask_login import UserMixin
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and read back as an aware UTC datetime, whatever the database's time zone.
+
+    SQLAlchemy's documented recipe: SQLite keeps no offset (an aware non-UTC value would be stored
+    as its wall-clock time), and PostgreSQL returns timestamptz in the session's zone, which a page
+    labelled "UTC" would then show as if it were UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # the app's clock is aware; a naive value can only be UTC already
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def utcnow() -> datetime:
@@ -45,7 +70,10 @@ class User(UserMixin, db.Model):
     # Bumped on password change so every other session of this account ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set with a temporary password (admin or `flask users set-password`): every page but the
+    # change-password form is closed until the user picks their own. Migration 0005 defaults it to false.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def set_password(self, password: str) -> None:
         """Store a scrypt hash of the password (never the password)."""
@@ -90,7 +118,7 @@ class QuestionRecord(db.Model):
     type: Mapped[str] = mapped_column(String(30))
     content_hash: Mapped[str] = mapped_column(String(64))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 def _user_fk() -> ForeignKey:
@@ -104,7 +132,7 @@ class LessonCompletion(db.Model):
 
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
     lesson_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Answer(db.Model):
@@ -122,7 +150,9 @@ class Answer(db.Model):
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
     score: Mapped[float] = mapped_column(Float)
     confidence: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The practice form's one-time token: a replayed submit finds the first answer instead of adding one.
+    nonce: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class ReviewCard(db.Model):
@@ -136,7 +166,7 @@ class ReviewCard(db.Model):
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     card: Mapped[Any] = mapped_column(JSON)
-    due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
     reviews: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -165,9 +195,9 @@ class Attempt(db.Model):
     seed: Mapped[str] = mapped_column(String(40))
     question_ids: Mapped[Any] = mapped_column(JSON)
     feedback_policy: Mapped[str] = mapped_column(String(20), default="after_submit")
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     timed_out: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0..1 share of the marks
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -199,14 +229,14 @@ class AttemptAnswer(db.Model):
     question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
-    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-
-
-class Section(db.Model):
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     parts: Mapped[Any] = mapped_column(JSON, nullable=True)
     note: Mapped[str | None] = mapped_column(String(300), nullable=True)
     question_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    graded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Section(db.Model):
     """A class an instructor runs; students join it with its code."""
 
     __tablename__ = "section"
@@ -216,7 +246,8 @@ class Section(db.Model):
     term: Mapped[str] = mapped_column(String(60), default="")
     instructor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # IANA name, for entering and showing times
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # IANA name, for entering and showing times
@@ -227,7 +258,7 @@ class Enrollment(db.Model):
 
     section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True, index=True)
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class SectionRemoval(db.Model):
@@ -241,7 +272,7 @@ class SectionRemoval(db.Model):
 
     section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True, index=True)
-    removed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class RetiredJoinCode(db.Model):
@@ -251,7 +282,7 @@ class RetiredJoinCode(db.Model):
 
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), index=True)
-    retired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Assignment(db.Model):
@@ -266,15 +297,16 @@ class Assignment(db.Model):
     objective_ids: Mapped[Any] = mapped_column(JSON)  # empty: every objective of the lessons
     question_types: Mapped[Any] = mapped_column(JSON)  # empty: every type
     num_questions: Mapped[int] = mapped_column(Integer)
-    opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     attempts_allowed: Mapped[int] = mapped_column(Integer, default=1)  # 0: unlimited
     counting: Mapped[str] = mapped_column(String(10), default="highest")  # highest | last | average | first
     points: Mapped[float] = mapped_column(Float, default=10)
     feedback_policy: Mapped[str] = mapped_column(String(20), default="after_submit")  # after_submit | after_due | never
     answers_policy: Mapped[str] = mapped_column(String(20), default="after_due")  # after_submit | after_due | never
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    grace_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")  # answers this late still count
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Extension(db.Model):
@@ -285,7 +317,7 @@ class Extension(db.Model):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
     extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ScoreOverride(db.Model):
@@ -298,7 +330,7 @@ class ScoreOverride(db.Model):
     points: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(String(500))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
     grace_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")  # answers this late still count
@@ -317,4 +349,4 @@ class AuditLog(db.Model):
     target: Mapped[str] = mapped_column(String(200))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     detail: Mapped[Any] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

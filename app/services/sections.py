@@ -15,6 +15,7 @@ from app import clock
 from app.extensions import db
 from app.models import Enrollment, RetiredJoinCode, Role, Section, SectionRemoval, User
 from app.services import audit
+from app.timezones import is_zone
 
 # No 0/O or 1/I/L: codes are read aloud and typed from a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -38,11 +39,13 @@ def fresh_code() -> str:
     raise SectionError("Could not create a join code; try again.")
 
 
-def create_section(instructor: User, name: str, term: str) -> Section:
-    """Create a section owned by the instructor, with a fresh join code."""
+def create_section(instructor: User, name: str, term: str, time_zone: str = "UTC") -> Section:
+    """Create a section owned by the instructor, with a fresh join code and the zone its times are shown in."""
+    if not is_zone(time_zone):
+        raise SectionError("Choose a time zone from the list.")
     for _ in range(5):
         section = Section(name=name.strip(), term=term.strip(), instructor_id=instructor.id, join_code=fresh_code(),
-                          created_at=clock.now())
+                          time_zone=time_zone, created_at=clock.now())
         db.session.add(section)
         try:
             db.session.commit()
@@ -187,3 +190,12 @@ def sections_of_student(user_id: int) -> list[Section]:
     """The sections a student is enrolled in."""
     stmt = select(Section).join(Enrollment, Enrollment.section_id == Section.id).where(Enrollment.user_id == user_id)
     return list(db.session.scalars(stmt))
+
+
+def set_time_zone(actor: User, section: Section, time_zone: str) -> None:
+    """Change the zone a section's times are entered and shown in (audited; stored UTC times stay put)."""
+    if not is_zone(time_zone):
+        raise SectionError("Choose a time zone from the list.")
+    before, section.time_zone = section.time_zone, time_zone
+    audit.record(actor.id, "section.time_zone", f"section {section.id}", before=before, after=time_zone)
+    db.session.commit()

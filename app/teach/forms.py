@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.quiz.forms import MultiCheckboxField
+from app.timezones import zone_names
 from course.model import QUESTION_TYPES
 
 _WHEN = [SelectChoice("after_submit", "Right after submitting"), SelectChoice("after_due", "After the due date"),
@@ -19,11 +20,28 @@ class SectionForm(FlaskForm):
 
     name = StringField("Section name", validators=[DataRequired(), Length(max=120)])
     term = StringField("Term", description="For example: Spring 2027", validators=[Optional(), Length(max=60)])
+    time_zone = SelectField("Time zone", default="UTC", choices=[],
+                            description="You enter opening and due times in this zone, and students see them in it.")
     submit = SubmitField("Create section")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = list(zone_names())
+
+
+class TimeZoneForm(FlaskForm):
+    """Change the zone a section's times are entered and shown in."""
+
+    time_zone = SelectField("Time zone", choices=[])
+    submit = SubmitField("Save time zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = list(zone_names())
 
 
 class AssignmentForm(FlaskForm):
-    """Set up a graded quiz for a section. Times are in UTC."""
+    """Set up a graded quiz for a section. Times are in the section's zone (the view names it in the labels)."""
 
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     lessons = MultiCheckboxField("Lessons covered", validators=[DataRequired(message="Choose at least one lesson.")])
@@ -31,8 +49,8 @@ class AssignmentForm(FlaskForm):
     types = MultiCheckboxField("Only these question types (optional)",
                                choices=[SelectChoice(t, t.replace("_", " ")) for t in QUESTION_TYPES])
     num_questions = IntegerField("Number of questions", default=10, validators=[InputRequired(), NumberRange(min=1, max=100)])
-    opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    due_at = DateTimeLocalField("Due (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     time_limit_minutes = IntegerField("Time limit in minutes (empty: none)", validators=[Optional(), NumberRange(min=1, max=600)])
     grace_seconds = IntegerField("Grace for late answers, in seconds", default=30,
                                  description="An answer sent this long after the time limit or due date still counts "
@@ -52,7 +70,7 @@ class ExtensionForm(FlaskForm):
 
     user_id = HiddenField(validators=[DataRequired()])
     extra_minutes = IntegerField("Extra minutes", default=0, validators=[InputRequired(), NumberRange(min=0, max=600)])
-    due_at = DateTimeLocalField("New due date (UTC, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    due_at = DateTimeLocalField("New due date (optional, in the section's time zone)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     submit = SubmitField("Save extension")
 
 

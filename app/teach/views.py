@@ -1,8 +1,6 @@
 """Instructors: sections and rosters, assignments with extensions and overrides, the class dashboard."""
 from __future__ import annotations
 
-from datetime import timezone
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +11,9 @@ from app.models import Assignment, Role, Section, User
 from app.security import role_required
 from app.services import assignments, dashboard, regrade, sections
 from app.services.content import get_course
-from app.teach.forms import AssignmentForm, ExtensionForm, NewCodeForm, OverrideForm, ReadmitForm, RemoveForm, SectionForm
+from app.timezones import local_to_utc
+from app.teach.forms import (AssignmentForm, ExtensionForm, NewCodeForm, OverrideForm, ReadmitForm, RemoveForm, SectionForm,
+                              TimeZoneForm)
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 TEACHERS = (Role.INSTRUCTOR, Role.ADMIN)
@@ -40,8 +40,9 @@ def _row_id(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isascii() and raw.isdigit() and int(raw) < 2**31 else None
 
 
-def _utc(value):
-    return value.replace(tzinfo=timezone.utc) if value is not None else None
+def _utc(value, section: Section):
+    """A time typed in the section's zone, as UTC."""
+    return local_to_utc(value, section.time_zone)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -50,7 +51,7 @@ def index():
     """List the sections this user runs (all, for an admin) and create a new one."""
     form = SectionForm()
     if form.validate_on_submit():
-        section = sections.create_section(current_user, form.name.data, form.term.data or "")
+        section = sections.create_section(current_user, form.name.data, form.term.data or "", form.time_zone.data)
         flash(f"Section created. Students join with code {section.join_code}.", "success")
         return redirect(url_for("teach.section", section_id=section.id))
     rows = [(s, sections.roster_size(s.id)) for s in sections.visible_sections(current_user)]
@@ -64,7 +65,22 @@ def section(section_id: int):
     section = section_or_404(section_id)
     return render_template("teach/section.html", section=section, roster=sections.roster(section),
                            removed=sections.removed(section), assignments=assignments.of_section(section.id),
-                           remove_form=RemoveForm(), readmit_form=ReadmitForm(), code_form=NewCodeForm())
+                           remove_form=RemoveForm(), readmit_form=ReadmitForm(), code_form=NewCodeForm(),
+                           zone_form=TimeZoneForm(time_zone=section.time_zone))
+
+
+@bp.route("/sections/<int:section_id>/time-zone", methods=["POST"])
+@role_required(*TEACHERS)
+def section_time_zone(section_id: int):
+    """Change the zone the section's times are entered and shown in (stored times do not move)."""
+    section = section_or_404(section_id)
+    form = TimeZoneForm()
+    if form.validate_on_submit():
+        sections.set_time_zone(current_user, section, form.time_zone.data)
+        flash(f"Times in this section are now entered and shown in {section.time_zone}.", "success")
+    else:
+        flash("Choose a time zone from the list; nothing was changed.", "error")
+    return redirect(url_for("teach.section", section_id=section.id))
 
 
 @bp.route("/sections/<int:section_id>/remove", methods=["POST"])
@@ -119,6 +135,8 @@ def new_assignment(section_id: int):
     section = section_or_404(section_id)
     course = get_course()
     form = AssignmentForm()
+    form.opens_at.label.text = f"Opens ({section.time_zone})"
+    form.due_at.label.text = f"Due ({section.time_zone})"
     form.lessons.choices = [SelectChoice(lesson.id, lesson.title) for lesson in course.lessons if course.questions_for(lesson.id)]
     form.objectives.choices = [SelectChoice(o.id, f"{o.id}: {o.text}") for lesson in course.lessons for o in lesson.meta.objectives
                                if course.questions_for(lesson.id)]
@@ -126,7 +144,8 @@ def new_assignment(section_id: int):
         settings = assignments.AssignmentSettings(
             title=form.title.data, lesson_ids=tuple(form.lessons.data), objective_ids=tuple(form.objectives.data or ()),
             question_types=tuple(form.types.data or ()), num_questions=form.num_questions.data,
-            opens_at=_utc(form.opens_at.data), due_at=_utc(form.due_at.data), time_limit_minutes=form.time_limit_minutes.data,
+            opens_at=_utc(form.opens_at.data, section), due_at=_utc(form.due_at.data, section),
+            time_limit_minutes=form.time_limit_minutes.data,
             attempts_allowed=form.attempts_allowed.data, counting=form.counting.data, points=float(form.points.data),
             feedback_policy=form.feedback_policy.data, answers_policy=form.answers_policy.data,
             grace_seconds=30 if form.grace_seconds.data is None else form.grace_seconds.data)
@@ -192,7 +211,7 @@ def extension(assignment_id: int):
     if form.validate_on_submit():
         user = _roster_user(section, form.user_id.data)
         try:
-            assignments.set_extension(current_user, assignment, user.id, form.extra_minutes.data, _utc(form.due_at.data))
+            assignments.set_extension(current_user, assignment, user.id, form.extra_minutes.data, _utc(form.due_at.data, section))
             flash(f"Extension saved for {user.email}.", "success")
         except assignments.AssignmentError as exc:
             flash(str(exc), "error")
