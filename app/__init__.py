@@ -84,12 +84,15 @@ def register_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from course.text import format_number
     """Add the project's flask commands."""
     from app.cli import register
 
     register(app)
 
 
+    app.add_template_filter(_local_time, "local")
+    app.add_template_filter(format_number, "number")
     app.add_template_filter(_local_time, "local")
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

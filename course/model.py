@@ -24,6 +24,8 @@ QUESTION_TYPES = (
 Bloom = Literal["remember", "understand", "apply", "analyze", "evaluate"]
 NonEmpty = Annotated[str, Field(min_length=1)]
 ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
+MAX_ID_LENGTH = 80  # the database's id columns are VARCHAR(80): a longer id must fail validation, not a save
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
 
 
 class Frozen(BaseModel):
@@ -35,14 +37,14 @@ class Frozen(BaseModel):
 class Objective(Frozen):
     """A measurable learning objective of a lesson."""
 
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: Id
     text: NonEmpty
 
 
 class LessonMeta(Frozen):
     """The front matter of a lesson file."""
 
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: Id
     title: NonEmpty
     order: int
     sources: list[str]
@@ -71,7 +73,7 @@ class Lesson(Frozen):
 class ReadingMeta(Frozen):
     """The front matter of a reading: where the source comes from, never invented."""
 
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: Id
     title: NonEmpty
     authors: list[str]
     authors_note: str | None = None
@@ -117,7 +119,7 @@ class Reading(Frozen):
 class GlossaryTerm(Frozen):
     """A glossary entry grounded in a verbatim passage of a source."""
 
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: Id
     term: NonEmpty
     definition: NonEmpty
     source: NonEmpty
@@ -150,7 +152,7 @@ class Pair(Frozen):
 class QuestionBase(Frozen):
     """Keys every question has, whatever its type."""
 
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: Id
     lesson: NonEmpty
     objective: NonEmpty
     difficulty: Literal[1, 2, 3]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 _TYPOGRAPHIC = str.maketrans(
     {
@@ -30,3 +31,10 @@ def word_count(markdown_text: str) -> int:
     """Count the words of Markdown prose, ignoring table rules and markup characters."""
     words = re.findall(r"[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff][\w'\u2019.,%$-]*", markdown_text)
     return len(words)
+
+
+def format_number(value: float) -> str:
+    """A number as people write it: thousands separators, no exponent, no trailing zeros (20,900,000; 0.5; 1,500)."""
+    exact = Decimal(repr(float(value))).normalize()
+    text = f"{exact:,f}"
+    return text if "." not in text else text.rstrip("0").rstrip(".")

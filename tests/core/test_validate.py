@@ -14,6 +14,7 @@ BANK_RULES = {
     "single_choice_two_keys": (18, "demo-002", "exactly one choice with correct: true"),
     "unknown_key": (5, "demo-001", "tolerence: unknown key"),
     "unknown_type": (5, "demo-001", "unknown type 'essay'"),
+    "id_too_long": (5, "demo-" + "x" * 76, "id: String should have at most 80 characters"),
     "missing_feedback": (18, "demo-002", "choices.0.feedback: required key is missing"),
     "all_of_the_above": (18, "demo-002", "'all/none of the above' choices are not allowed"),
     "duplicate_id": (18, "demo-001", "duplicate id (first used on line 5)"),
