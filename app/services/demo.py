@@ -20,6 +20,7 @@ from app import clock
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, AttemptAnswer, Enrollment, LessonCompletion, ReviewCard, Role, Section, User
 from app.services import sections as section_service
+from course import attempts as lifecycle
 from course.catalog import Course
 from course.drawing import draw
 from course.grading import correct_response, grade
@@ -148,22 +149,38 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
             seed = f"demo-{index}-{assignment.title}-{attempt_number}"  # not the user id: the same seed gives the same class
             drawn = draw(pool, assignment.num_questions, seed)
             started = clock.aware(assignment.opens_at) + timedelta(hours=rng.randint(1, 100), minutes=attempt_number * 50)
+            # Some learners of the open assignment start, save a few answers and never come back: the
+            # grade must still appear once the due date passes (the attempt is closed then).
+            abandoned = assignment is current and rng.random() < 0.1
             graded, total = [], 0.0
-            for question in drawn:
+            for question in drawn[: rng.randint(1, max(1, len(drawn) // 2))] if abandoned else drawn:
                 response = respond(question, ability + attempt_number * 0.3, rng)
-                score = grade(question, response).score
-                total += score
-                graded.append((question, response, score))
-            result = db.session.execute(insert(Attempt).returning(Attempt.id), {
+                result = grade(question, response)
+                total += result.score
+                graded.append((question, response, result))
+            deadline = lifecycle.deadline_for(started, clock.aware(assignment.due_at), assignment.time_limit_minutes)
+            submitted = None if abandoned else started + timedelta(minutes=rng.randint(8, 25))
+            row = db.session.execute(insert(Attempt).returning(Attempt.id), {
                 "user_id": uid, "kind": "assignment", "assignment_id": assignment.id, "title": assignment.title, "seed": seed,
-                "question_ids": [q.id for q in drawn], "feedback_policy": assignment.feedback_policy, "started_at": started,
-                "deadline": started + timedelta(minutes=assignment.time_limit_minutes or 60), "timed_out": False,
-                "submitted_at": started + timedelta(minutes=rng.randint(8, 25)), "score": round(total / len(drawn), 4), "position": 0})
-            attempt_id = result.scalar_one()
-            db.session.execute(insert(AttemptAnswer), [{"attempt_id": attempt_id, "question_id": q.id, "response": to_json(q, r),
-                                                        "score": s, "saved_at": started} for q, r, s in graded])
-            answers += [{"user_id": uid, "question_id": q.id, "objective_id": q.objective, "mode": "quiz", "response": to_json(q, r),
-                         "score": s, "confidence": None, "answered_at": started} for q, r, s in graded]
+                "question_ids": [q.id for q in drawn], "questions": {q.id: lifecycle.snapshot(q) for q in drawn},
+                "feedback_policy": assignment.feedback_policy, "started_at": started, "deadline": deadline,
+                "grace_seconds": assignment.grace_seconds, "number": attempt_number + 1, "timed_out": False,
+                "submitted_at": submitted, "score": None if abandoned else round(total / len(drawn), 4), "position": 0})
+            attempt_id = row.scalar_one()
+            answered = {q.id for q, _, _ in graded}
+            grades = [{"attempt_id": attempt_id, "question_id": q.id, "response": to_json(q, r), "saved_at": started,
+                       **({} if abandoned else {"score": g.score, "parts": list(g.parts), "note": g.note,
+                                                "question_hash": lifecycle.question_hash(q), "graded_at": submitted})}
+                      for q, r, g in graded]
+            if not abandoned:  # unanswered questions carry their grade too, as a real submission stores them
+                grades += [{"attempt_id": attempt_id, "question_id": q.id, "response": None, "saved_at": started, "score": 0.0,
+                            "parts": [], "note": None, "question_hash": lifecycle.question_hash(q), "graded_at": submitted}
+                           for q in drawn if q.id not in answered]
+            db.session.execute(insert(AttemptAnswer), grades)
+            if not abandoned:
+                answers += [{"user_id": uid, "question_id": q.id, "objective_id": q.objective, "mode": "quiz",
+                             "response": to_json(q, r), "score": g.score, "confidence": None, "answered_at": started}
+                            for q, r, g in graded]
             counts["attempts"] += 1
     if answers:
         db.session.execute(insert(Answer), answers)

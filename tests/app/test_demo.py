@@ -35,10 +35,35 @@ def test_demo_item_statistics_are_meaningful(app, runner):
 def test_demo_is_reproducible_from_its_seed(app, runner):
     runner.invoke(args=["demo", "--learners", "15", "--seed", "9"])
     with app.app_context():
-        first = sorted(db.session.scalars(select(Attempt.score)))
+        first = sorted(map(str, db.session.scalars(select(Attempt.score))))  # open attempts have no score yet
     runner.invoke(args=["demo", "--learners", "15", "--seed", "9"])
     with app.app_context():
         section_ids = list(db.session.scalars(select(Section.id).order_by(Section.id)))
-        second = sorted(db.session.scalars(select(Attempt.score).join(Assignment, Assignment.id == Attempt.assignment_id)
-                                           .where(Assignment.section_id == section_ids[1])))
+        second = sorted(map(str, db.session.scalars(select(Attempt.score).join(Assignment, Assignment.id == Attempt.assignment_id)
+                                                    .where(Assignment.section_id == section_ids[1]))))
     assert first == second
+
+
+def test_a_demo_class_past_every_due_date_exports_no_in_progress_blank(app, runner, fixed_clock, login_as, client):
+    """Issue 9: abandoned attempts (saved answers, never submitted) are graded at their deadline in every export."""
+    from datetime import timedelta
+
+    from app.models import AttemptAnswer
+    from tests.conftest import T0
+
+    result = runner.invoke(args=["demo", "--learners", "200", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        abandoned = list(db.session.scalars(select(Attempt.id).where(Attempt.submitted_at.is_(None))
+                                             .where(Attempt.id.in_(select(AttemptAnswer.attempt_id)))))
+        section_id = db.session.scalar(select(Section.id))
+    assert len(abandoned) >= 5, "the demo has learners who saved answers and never came back"
+    fixed_clock["now"] = T0 + timedelta(days=30)  # past every due date of the demo
+    login_as("admin")
+    for fmt in ("long", "wide", "canvas", "moodle"):
+        export = client.get(f"/teach/sections/{section_id}/grades.{fmt}.csv")
+        assert export.status_code == 200
+        assert "in progress" not in export.get_data(as_text=True), fmt
+    with app.app_context():
+        rows = list(db.session.execute(select(Attempt.submitted_at, Attempt.score, Attempt.timed_out).where(Attempt.id.in_(abandoned))))
+        assert all(submitted is not None and score is not None and timed_out for submitted, score, timed_out in rows)
