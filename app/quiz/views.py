@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Assignment
 from app.security import logged_in
 from app.services import assignments
-from app.services import quizzes
+from app.services import quizzes, release
 from app.services.content import get_course
 from course.grading import correct_response, grade
 from course.presentation import present
@@ -138,5 +138,7 @@ def results(attempt_id: int):
     if assignment is not None:
         show_feedback = assignments.released(assignment.feedback_policy, assignment, attempt.user_id)
         show_answers = assignments.released(assignment.answers_policy, assignment, attempt.user_id)
-    return render_template("quiz/results.html", attempt=attempt, rows=rows, course=course, assignment=assignment,
+    # A self-test taken earlier must not show the key of a question that graded work now holds.
+    held = release.held_questions(attempt.user_id) if assignment is None else {}
+    return render_template("quiz/results.html", attempt=attempt, rows=rows, course=course, assignment=assignment, held=held,
                            show_feedback=show_feedback or show_answers, show_answers=show_answers)

@@ -57,6 +57,21 @@ def test_a_self_test_does_not_draw_questions_held_by_graded_work(app, classroom)
     assert not held & set(drawn(app, response.headers["Location"]))
 
 
+def test_an_earlier_self_tests_results_hide_the_key_of_a_question_graded_work_now_holds(app, classroom):
+    ann = classroom["students"][0]
+    page = ann.get("/quiz/").get_data(as_text=True)
+    url = ann.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "7",
+                                   "minutes": "0"}).headers["Location"]
+    attempt_id = int(url.rsplit("/", 1)[1])
+    token = csrf_from(ann.get(f"/quiz/attempts/{attempt_id}/finish").get_data(as_text=True))
+    ann.post(f"/quiz/attempts/{attempt_id}/finish", data={"csrf_token": token})
+    assert "Evidence from the reading" in ann.get(f"/quiz/attempts/{attempt_id}/results").get_data(as_text=True)
+    held = drawn(app, student_starts(ann, classroom["assignment"]).headers["Location"])
+    html = ann.get(f"/quiz/attempts/{attempt_id}/results").get_data(as_text=True)
+    assert html.count("open attempt") == len(held)
+    assert html.count("Evidence from the reading") == 7 - len(held)
+
+
 def test_other_learners_can_still_practise_the_questions(app, classroom):
     ann, bob = classroom["students"]
     qids = drawn(app, student_starts(ann, classroom["assignment"]).headers["Location"])
