@@ -1,8 +1,6 @@
 """The course content as the app sees it: loaded once per process, synced to the catalogue."""
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from flask import current_app
@@ -10,6 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import QuestionRecord
+from course.attempts import question_hash
 from course.catalog import Course, load_course
 
 
@@ -33,17 +32,12 @@ class LoadReport:
     retired: int
 
 
-def _hash(question: object) -> str:
-    data = question.model_dump(exclude={"line"})  # type: ignore[attr-defined]
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def sync_catalogue(course: Course) -> LoadReport:
     """Record every question id in the database; ids missing from the bank are retired, never deleted."""
     existing = {row.id: row for row in db.session.scalars(select(QuestionRecord))}
     added = changed = retired = 0
     for question in course.questions:
-        digest = _hash(question)
+        digest = question_hash(question)  # the same version hash stored with every grade
         row = existing.pop(question.id, None)
         if row is None:
             db.session.add(
