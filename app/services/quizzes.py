@@ -212,7 +212,7 @@ def _grade_into(attempt: Attempt, questions: list[Question], rows: dict[str, Att
 
 def close_if_out_of_time(attempt: Attempt) -> bool:
     """Submit an open attempt whose time (and grace) has run out; True if this call closed it."""
-    if attempt.submitted_at is None and out_of_time(attempt, clock.now()):
+    if state_of(attempt) is lifecycle.AttemptState.OVERDUE:
         return submit(attempt, timed_out=True)
     return False
 
