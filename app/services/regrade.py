@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
@@ -82,10 +82,10 @@ def plan(assignment: Assignment, question_id: str, course: Course) -> Plan:
     for attempt, row, learner in db.session.execute(stmt):
         after = grade(question, from_json(question, row.response)).score
         before = row.score or 0.0
-        count = len(attempt.question_ids) or 1
-        total_before = attempt.score or 0.0
-        total_after = round(total_before + (after - before) / count, 4)
-        changes.append(Change(attempt, learner, before, after, total_before, total_after))
+        others = db.session.scalar(select(func.coalesce(func.sum(AttemptAnswer.score), 0.0))
+                                   .where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id != question_id))
+        total_after = round((others + after) / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
+        changes.append(Change(attempt, learner, before, after, attempt.score or 0.0, total_after))
     return Plan(question, changes)
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Assignment, Attempt, Extension
+from app.models import Assignment, Attempt, Extension, Section
+from app.timezones import format_local
 from course import attempts as lifecycle
 
 
@@ -26,6 +27,7 @@ class Hold:
     assignment_title: str
     reason: str  # "open" | "after_due" | "never"
     until: datetime | None = None  # for "after_due"
+    time_zone: str = "UTC"  # the section's, to name the release time in
 
     def explain(self) -> str:
         """One sentence for the learner."""
@@ -33,7 +35,7 @@ class Hold:
             return f"This question is in your open attempt at “{self.assignment_title}”: practise it after you submit."
         if self.reason == "after_due" and self.until is not None:
             return (f"This question was in your graded attempt at “{self.assignment_title}”; its answers are released "
-                    f"{self.until:%Y-%m-%d %H:%M} UTC, and you can practise it then.")
+                    f"{format_local(self.until, self.time_zone)}, and you can practise it then.")
         return (f"This question was in your graded attempt at “{self.assignment_title}”, whose answers are not released, "
                 f"so it is not offered for practice.")
 
@@ -46,19 +48,19 @@ def held_questions(user_id: int) -> dict[str, Hold]:
     now = clock.now()
     rows = db.session.execute(
         select(Attempt.question_ids, Attempt.submitted_at, Assignment.title, Assignment.answers_policy, Assignment.due_at,
-               Extension.due_at)
-        .join(Assignment, Assignment.id == Attempt.assignment_id)
+               Extension.due_at, Section.time_zone)
+        .join(Assignment, Assignment.id == Attempt.assignment_id).join(Section, Section.id == Assignment.section_id)
         .outerjoin(Extension, (Extension.assignment_id == Assignment.id) & (Extension.user_id == Attempt.user_id))
         .where(Attempt.user_id == user_id, Attempt.assignment_id.is_not(None)))
     held: dict[str, Hold] = {}
-    for question_ids, submitted_at, title, policy, due_at, extended in rows:
+    for question_ids, submitted_at, title, policy, due_at, extended, zone_name in rows:
         due = lifecycle.effective_due(clock.aware(due_at), clock.aware(extended))
         if submitted_at is None:
             hold = Hold(title, "open")
         elif lifecycle.released(policy, True, due, now):
             continue
         elif policy == "after_due":
-            hold = Hold(title, "after_due", due)
+            hold = Hold(title, "after_due", due, zone_name)
         else:
             hold = Hold(title, "never")
         for qid in question_ids:
