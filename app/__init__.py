@@ -74,29 +74,18 @@ def register_handlers(app: Flask) -> None:
     register_input_guard(app)
 
     from app.rendering import render_inline, render_markdown
+    from course.text import format_number
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"logout_form": LogoutForm}
 
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(_local_time, "local")
+    app.add_template_filter(format_number, "number")
     app.add_template_filter(render_inline, "inline_markdown")
 
 
-def register_cli(app: Flask) -> None:
-    from course.text import format_number
-    """Add the project's flask commands."""
-    from app.cli import register
-
-    register(app)
-
-
-    app.add_template_filter(_local_time, "local")
-    app.add_template_filter(format_number, "number")
-    app.add_template_filter(_local_time, "local")
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection; UTC sessions on PostgreSQL."""
 def _local_time(value: Any, zone_name: str | None, fmt: str = "%Y-%m-%d %H:%M", named: bool = True) -> str:
     """Template filter: an instant in a section's zone, with the zone named unless the column header names it."""
     from app.timezones import format_local, utc_to_local
@@ -107,7 +96,24 @@ def _local_time(value: Any, zone_name: str | None, fmt: str = "%Y-%m-%d %H:%M", 
     return local.strftime(fmt) if local is not None else ""
 
 
+def register_cli(app: Flask) -> None:
+    """Add the project's flask commands."""
+    from app.cli import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection; UTC sessions on PostgreSQL."""
     module = type(dbapi_connection).__module__
+    if module.startswith("psycopg"):
+        # Timestamps are read as UTC whatever the server's zone (see models.UTCDateTime); SQL-side
+        # date functions then agree with the app too.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+        return
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
@@ -117,10 +123,3 @@ def _local_time(value: Any, zone_name: str | None, fmt: str = "%Y-%m-%d %H:%M", 
     # FULL: an acknowledged answer survives a power cut, not only a crashed process.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
-    if module.startswith("psycopg"):
-        # Timestamps are read as UTC whatever the server's zone (see models.UTCDateTime); SQL-side
-        # date functions then agree with the app too.
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET TIME ZONE 'UTC'")
-        dbapi_connection.commit()
-        return

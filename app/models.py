@@ -156,8 +156,6 @@ class Answer(db.Model):
 
 
 class ReviewCard(db.Model):
-    # The practice form's one-time token: a replayed submit finds the first answer instead of adding one.
-    nonce: Mapped[str | None] = mapped_column(String(40), nullable=True)
     """The spaced-review schedule of one question for one learner (FSRS card state)."""
 
     __tablename__ = "review_card"
@@ -202,9 +200,6 @@ class Attempt(db.Model):
     score: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0..1 share of the marks
     position: Mapped[int] = mapped_column(Integer, default=0)
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), nullable=True, index=True)
-
-    @property
-    def submitted(self) -> bool:
     number: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1, 2, ... per learner and assignment
     grace_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # {question id: snapshot}: the questions as drawn, so bank edits never change or break the attempt.
@@ -212,6 +207,9 @@ class Attempt(db.Model):
 
     # Set (not stored) when a start request handed back the attempt already open.
     resumed = False
+
+    @property
+    def submitted(self) -> bool:
         """The attempt is closed and graded."""
         return self.submitted_at is not None
 
@@ -250,7 +248,6 @@ class Section(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # IANA name, for entering and showing times
 class Enrollment(db.Model):
     """A student's membership of a section."""
 
@@ -333,7 +330,6 @@ class ScoreOverride(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-    grace_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")  # answers this late still count
 class AuditLog(db.Model):
     """Who changed what: role changes, deactivations, score overrides, extensions, removals.
 
