@@ -17,8 +17,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # server_default: existing accounts keep their own passwords and are not forced to change them.
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('must_change_password')
