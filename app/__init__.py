@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -15,11 +16,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, error pages, headers, CLI."""
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_handlers(app)
     register_cli(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* from the configured number of proxies (none by default), so the login
+    limit sees each client's address, not the proxy's, and redirects keep https."""
+    hops = {name: app.config[f"PROXY_FIX_{name.upper()}"] for name in config.PROXY_FIX}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

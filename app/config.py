@@ -6,13 +6,24 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The only values OVERSIGHT_ENV may take. Anything else refuses to start: a typo such as
+# "Production" must never run with a development secret and cookies sent over plain HTTP.
+ENVIRONMENTS = ("development", "testing", "production")
+# Werkzeug ProxyFix arguments, each the number of trusted proxies that set that X-Forwarded-* header.
+PROXY_FIX = ("x_for", "x_proto", "x_host", "x_port", "x_prefix")
 
-class ConfigError(RuntimeError):
-    """The app cannot start with this configuration."""
+
+class ConfigError(click.ClickException, RuntimeError):
+    """The app cannot start with this configuration; the message is one line for the operator.
+
+    A ClickException so `flask ...` commands print "Error: <message>" instead of a traceback, and a
+    RuntimeError so gunicorn (with --preload, as in the Procfile) prints the same single line.
+    """
 
 
 def defaults() -> dict[str, Any]:
@@ -37,6 +48,8 @@ def defaults() -> dict[str, Any]:
         "LESSONS_DIR": str(ROOT / "lessons"),
         "QUESTION_BANK": str(ROOT / "question_bank.yaml"),
         "USERS_PER_PAGE": 50,
+        # No proxy is trusted unless configured: X-Forwarded-* from a client is then ignored.
+        **{f"PROXY_FIX_{name.upper()}": 0 for name in PROXY_FIX},
     }
 
 
@@ -68,6 +81,13 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def _finish(app: Flask) -> None:
     config = app.config
+    if config["OVERSIGHT_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"OVERSIGHT_ENV must be one of {', '.join(ENVIRONMENTS)}; got {config['OVERSIGHT_ENV']!r}.")
+    for name in PROXY_FIX:
+        hops = config[f"PROXY_FIX_{name.upper()}"]
+        if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+            raise ConfigError(f"PROXY_FIX_{name.upper()} must be the number of trusted proxies in front of the app "
+                              f"(0 or more); got {hops!r}.")
     development = config["OVERSIGHT_ENV"] != "production"
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'oversight.db'}"
