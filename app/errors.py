@@ -35,6 +35,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if error.response is not None:
+            return error.response  # a page made for this error, e.g. the login form saying why it is throttled
         code = error.code or 500
         return render_error(code if code in MESSAGES else 400 if code < 500 else 500)
 

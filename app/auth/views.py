@@ -1,7 +1,12 @@
 """Register, log in, log out, change password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import math
+import time
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
@@ -25,6 +30,22 @@ def _next_url() -> str:
     return target if is_safe_next(target) else url_for("main.home")
 
 
+def _login_failed(response: Response) -> bool:
+    """Charge the per-account budget only for a wrong password, so successful logins never lock anyone out."""
+    return bool(g.get("login_failed"))
+
+
+def _throttled(reason: str) -> Callable[[RequestLimit], Response]:
+    """A breach handler that shows the login page saying why it is throttled and for how long."""
+
+    def on_breach(limit: RequestLimit) -> Response:
+        minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60))
+        problem = f"{reason}; try again in {minutes} minute{'' if minutes == 1 else 's'}."
+        return make_response(render_template("auth/login.html", form=LoginForm(), problem=problem), 429)
+
+    return on_breach
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @public
@@ -46,8 +67,9 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, key_func=login_email_key, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_throttled("Too many log-in attempts from your network address"))
+@limiter.limit(_account_limit, key_func=login_email_key, methods=["POST"], deduct_when=_login_failed,
+               on_breach=_throttled("Too many failed log-ins for this account"))
 @public
 def login():
     """Log in; on success go to a local ?next= path or home."""
@@ -59,6 +81,7 @@ def login():
         if user is not None:
             login_user(user)
             return redirect(_next_url())
+        g.login_failed = True
         form.password.errors.append("Email or password is not correct.")
     return render_template("auth/login.html", form=form)
 

@@ -128,4 +128,4 @@ def test_login_is_throttled_per_account(app, client, auth):
     make_user(app)
     codes = [auth.login(password=f"wrong password {i}").status_code for i in range(6)]
     assert codes[:5] == [200] * 5 and codes[5] == 429
-    assert "Too many attempts" in auth.login().get_data(as_text=True)
+    assert "Too many failed log-ins for this account" in auth.login().get_data(as_text=True)
