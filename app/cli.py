@@ -44,6 +44,25 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {user.role} account {user.email}.")
 
 
+@users_cli.command("set-password")
+@click.option("--email", required=True, help="The account's email address.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+@click.option("--temporary/--permanent", default=True, show_default=True,
+              help="Temporary: the user must choose a new password at their next log-in.")
+def set_password(email: str, password_stdin: bool, temporary: bool) -> None:
+    """Set an account's password (account recovery) and end its sessions; the password is never printed."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.set_password_by_email(email, password, temporary=temporary)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    then = " They must choose a new one at their next log-in." if temporary else ""
+    click.echo(f"Password set for {user.email}; their sessions have ended.{then}")
+
+
 @users_cli.command("demo")
 def demo_accounts() -> None:
     """On an empty database, create one demo account per role and print how to log in."""

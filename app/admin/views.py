@@ -1,11 +1,11 @@
-"""Course admin pages: users and roles."""
+"""Course admin pages: users, roles, deactivation and temporary passwords."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.admin.forms import ActiveForm, HandOverForm, RoleForm
+from app.admin.forms import ActiveForm, HandOverForm, RoleForm, TemporaryPasswordForm
 from app.extensions import db
 from app.models import Role, User
 from app.security import role_required
@@ -62,6 +62,24 @@ def set_active(user_id: int):
         else:
             flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def temporary_password(user_id: int):
+    """Set a temporary password for a user who lost theirs; their sessions end and they must change it."""
+    user = db.get_or_404(User, user_id)
+    form = TemporaryPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_temporary_password(current_user, user.id, form.password.data)
+        except accounts.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{user.email} has a temporary password and must choose a new one at their next log-in; "
+                  "their sessions have ended.", "success")
+        return redirect(url_for("admin.users", q=user.email))
+    return render_template("admin/temporary_password.html", user=user, form=form)
 
 
 @bp.route("/sections/<int:section_id>/hand-over", methods=["GET", "POST"])

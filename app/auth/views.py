@@ -1,4 +1,4 @@
-"""Register, log in, log out, change password."""
+"""Register, log in, log out, change password (forced after a temporary password)."""
 from __future__ import annotations
 
 import math
@@ -46,6 +46,21 @@ def _throttled(reason: str) -> Callable[[RequestLimit], Response]:
     return on_breach
 
 
+# While an account holds a temporary password, only these pages answer; every other one sends the
+# user to change it. Static files and the health check never load the user.
+_ALLOWED_BEFORE_CHANGE = frozenset({"auth.change_password", "auth.logout", "static", "main.healthz"})
+
+
+@bp.before_app_request
+def _require_password_change() -> Response | None:
+    """Send a user whose password is temporary to the change-password page until they change it."""
+    if request.endpoint is None or request.endpoint in _ALLOWED_BEFORE_CHANGE:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @public
@@ -72,18 +87,27 @@ def register():
                on_breach=_throttled("Too many failed log-ins for this account"))
 @public
 def login():
-    """Log in; on success go to a local ?next= path or home."""
+    """Log in; on success go to a local ?next= path or home (or first change a temporary password)."""
     if current_user.is_authenticated:
         return redirect(_next_url())
     form = LoginForm()
+    problem = None
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return redirect(_next_url())
-        g.login_failed = True
-        form.password.errors.append("Email or password is not correct.")
-    return render_template("auth/login.html", form=form)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.AccountDeactivated as exc:
+            problem = str(exc)
+        else:
+            if user is None:
+                g.login_failed = True
+                form.password.errors.append("Email or password is not correct.")
+            elif user.must_change_password:
+                login_user(user)
+                return redirect(url_for("auth.change_password"))
+            else:
+                login_user(user)
+                return redirect(_next_url())
+    return render_template("auth/login.html", form=form, problem=problem)
 
 
 @bp.route("/logout", methods=["POST"])

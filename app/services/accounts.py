@@ -1,4 +1,4 @@
-"""Accounts: registration, authentication, passwords and roles."""
+"""Accounts: registration, authentication, passwords (and their recovery) and roles."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +15,10 @@ MAX_PASSWORD = 128
 
 class AccountError(ValueError):
     """A request about an account that cannot be honoured; the message is for the user."""
+
+
+class AccountDeactivated(AccountError):
+    """The right password for an account an admin has deactivated."""
 
 
 def normalise_email(email: str) -> str:
@@ -50,14 +54,20 @@ def create_user(email: str, password: str, role: Role = Role.STUDENT, *, demo: b
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user whose password matches, else None (same answer for every failure)."""
+    """Return the active user whose password matches, else None (same answer for every failure).
+
+    Raises AccountDeactivated for the right password of a deactivated account: only someone who
+    knows the password learns the account's status.
+    """
     user = find_by_email(email)
     if user is None:
         # Hash anyway so a missing account takes as long as a wrong password.
         User(email="", password_hash="").set_password(password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password):
         return None
+    if not user.active:
+        raise AccountDeactivated("This account is deactivated. Ask a course admin if you need it back.")
     return user
 
 
@@ -65,10 +75,48 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change a password after checking the current one; ends the user's other sessions."""
     if not user.check_password(current):
         raise AccountError("The current password is not correct.")
+    if new == current:
+        raise AccountError("Choose a new password different from the current one.")
     check_password_rules(new)
     user.set_password(new)
+    user.must_change_password = False
     user.session_version += 1
     db.session.commit()
+
+
+def _reset_password(user: User, password: str, temporary: bool) -> None:
+    check_password_rules(password)
+    user.set_password(password)
+    user.must_change_password = temporary
+    user.session_version += 1  # ends every session of the account
+
+
+def set_temporary_password(actor: User, user_id: int, password: str) -> User:
+    """Give another user a password they must change at their next log-in; ends their sessions (audited)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("No such user.")
+    if user.id == actor.id:
+        raise AccountError("You cannot set a temporary password for yourself; change your own password on your account page.")
+    _reset_password(user, password, temporary=True)
+    from app.services import audit
+
+    audit.record(actor.id, "user.temporary_password", audit.user_ref(user.id), subject_id=user.id)
+    db.session.commit()
+    return user
+
+
+def set_password_by_email(email: str, password: str, *, temporary: bool = True) -> User:
+    """Set an account's password from the command line; ends its sessions (audited, without an actor)."""
+    user = find_by_email(email)
+    if user is None:
+        raise AccountError(f"No account with the email {normalise_email(email)}.")
+    _reset_password(user, password, temporary)
+    from app.services import audit
+
+    audit.record(None, "user.temporary_password" if temporary else "user.password_set", audit.user_ref(user.id), subject_id=user.id)
+    db.session.commit()
+    return user
 
 
 def set_role(actor: User, user_id: int, role: Role) -> User:
