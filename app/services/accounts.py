@@ -11,6 +11,9 @@ from app.models import Role, User
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
+# Grade exports carry the email verbatim (the LMS matches learners by it), and a spreadsheet runs a
+# cell starting with one of these as a formula, so such an email is refused when an account is made.
+FORMULA_STARTS = ("-", "+", "=", "@")
 
 
 class AccountError(ValueError):
@@ -31,6 +34,13 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def check_email_rules(email: str) -> None:
+    """Refuse an email that a spreadsheet would read as a formula."""
+    if normalise_email(email).startswith(FORMULA_STARTS):
+        raise AccountError("An email cannot start with -, +, = or @: grade exports must carry it unchanged "
+                           "and spreadsheets would read it as a formula. Use another address.")
+
+
 def check_password_rules(password: str) -> None:
     """Refuse passwords that are too short or too long."""
     if len(password) < MIN_PASSWORD:
@@ -40,7 +50,8 @@ def check_password_rules(password: str) -> None:
 
 
 def create_user(email: str, password: str, role: Role = Role.STUDENT, *, demo: bool = False) -> User:
-    """Create an account; refuses a taken email without storing anything."""
+    """Create an account; refuses a taken or formula-like email without storing anything."""
+    check_email_rules(email)
     check_password_rules(password)
     user = User(email=normalise_email(email), role=Role(role).value, is_demo=demo)
     user.set_password(password)

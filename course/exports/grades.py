@@ -27,9 +27,13 @@ Moodle
     item (or a new one). A blank or ``-`` cell means no grade; numbers are read with ``.``
     decimals. One row whose email is unknown to Moodle aborts the whole import.
 
-Every text cell goes through :func:`course.csvsafe.safe_cell`, so a cell that starts with
-``= + - @``, tab or CR gets a leading ``'`` and spreadsheets show it as text. Numbers are written
-with ``.`` decimals, at most two places, never in exponent form, with no thousands separators.
+Identity cells (the email, Canvas's ``SIS User ID``) are written exactly as given: the LMS matches
+learners by them, and a changed email makes Moodle abort the import and Canvas miss the student.
+The app refuses emails that start with ``= + - @`` when an account is made, so an identity never
+starts like a formula. Every free-text cell (titles, section names, status, times) goes through
+:func:`course.csvsafe.safe_cell`, so a cell that starts with ``= + - @``, tab or CR gets a leading
+``'`` and spreadsheets show it as text. Numbers are written with ``.`` decimals, at most two places,
+never in exponent form, with no thousands separators.
 """
 from __future__ import annotations
 
@@ -151,7 +155,7 @@ def _long(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int, 
             cell = cells.get(col.assignment_id, _MISSING)
             earned = None if cell.status == "excused" else cell.points
             yield [
-                _text(learner.email), _text(learner.section), str(col.assignment_id), _text(col.title),
+                _identity(learner.email), _text(learner.section), str(col.assignment_id), _text(col.title),
                 _number(earned), _number(col.points_possible), _number(_percent(earned, col.points_possible)),
                 _text(cell.status), str(cell.attempts),
                 _text(cell.submitted_at.isoformat() if cell.submitted_at else ""),
@@ -161,7 +165,7 @@ def _long(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int, 
 def _wide(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int, Cell]]]) -> Iterator[list[str]]:
     yield [*WIDE_IDENTITY, *_unique([_plain_title(c) for c in columns], WIDE_IDENTITY + WIDE_TOTALS), *WIDE_TOTALS]
     for learner, cells in learners:
-        row = [_text(learner.email), _text(learner.section)]
+        row = [_identity(learner.email), _text(learner.section)]
         earned: list[float] = []
         possible: list[float] = []
         for col in columns:
@@ -187,10 +191,10 @@ def _canvas(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int
     yield [CANVAS_POINTS_POSSIBLE, "", "", "", "", *(_number(c.points_possible) for c in columns)]
     for learner, cells in learners:
         row = [
-            _text(learner.email),
+            _identity(learner.email),
             "" if learner.canvas_user_id is None else str(learner.canvas_user_id),
-            _text(learner.sis_user_id or ""),
-            _text(learner.email),
+            _identity(learner.sis_user_id or ""),
+            _identity(learner.email),
             _text(learner.section),
         ]
         for col in columns:
@@ -202,7 +206,7 @@ def _canvas(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int
 def _moodle(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int, Cell]]]) -> Iterator[list[str]]:
     yield [*MOODLE_IDENTITY, *_unique([_plain_title(c) for c in columns], MOODLE_IDENTITY)]
     for learner, cells in learners:
-        row = [_text(learner.email)]
+        row = [_identity(learner.email)]
         for col in columns:
             cell = cells.get(col.assignment_id, _MISSING)
             # Moodle's CSV import has no "excused": a blank cell is "no grade".
@@ -253,8 +257,13 @@ def _check_columns(columns: list[Column]) -> None:
 
 
 def _text(value: str) -> str:
-    """A text cell, neutralised against formula injection."""
+    """A free-text cell, neutralised against formula injection."""
     return safe_cell(value)
+
+
+def _identity(value: str) -> str:
+    """An identity cell the LMS matches learners by: never altered (see the module docstring)."""
+    return value
 
 
 def _round2(value: float) -> float:

@@ -104,7 +104,7 @@ COLUMNS = [
     Column(13, "Essay, part \"2\"", 20),
 ]
 ANA = Learner(1, "ana@example.org", "S1")
-BO = Learner(2, "=cmd@example.org", "@S2")
+BO = Learner(2, "-bo@example.org", "@S2")  # an identity that starts like a formula: kept verbatim
 ANA_CELLS = {11: Cell(8.5, "graded", at(30), 2), 12: Cell(None, "excused"), 13: Cell(0.0, "overridden", None, 1)}
 BO_CELLS = {11: Cell(None, "in progress", None, 1)}  # 12 and 13 absent: missing
 
@@ -129,7 +129,7 @@ def test_long_header_and_one_row_per_learner_and_assignment():
 
 def test_long_marks_absent_assignments_missing_and_keeps_in_progress_blank():
     rows = parse("long", COLUMNS, roster())
-    bo = [r for r in rows[1:] if r[0] == "'=cmd@example.org"]
+    bo = [r for r in rows[1:] if r[0] == "-bo@example.org"]
     assert [(r[2], r[4], r[7], r[8]) for r in bo] == [("11", "", "in progress", "1"), ("12", "", "missing", "0"),
                                                       ("13", "", "missing", "0")]
     assert all(r[1] == "'@S2" for r in bo)
@@ -143,7 +143,7 @@ def test_wide_header_points_total_and_percent():
     # Excused: "EX" and left out of the percent: 8.5 of (10 + 20) possible.
     assert rows[1] == ["ana@example.org", "S1", "8.5", "EX", "0", "8.5", "28.33"]
     # No points anywhere: blank total and percent, not 0.
-    assert rows[2] == ["'=cmd@example.org", "'@S2", "", "", "", "", ""]
+    assert rows[2] == ["-bo@example.org", "'@S2", "", "", "", "", ""]
 
 
 def test_wide_scores_zero_when_the_only_points_are_zero():
@@ -179,7 +179,7 @@ def test_canvas_learner_rows_use_the_email_and_leave_canvas_ids_blank():
     # ID blank (our ids are not Canvas's), email as Student and SIS Login ID; EX for excused,
     # 0 for a zero and blank for no grade.
     assert rows[2] == ["ana@example.org", "", "", "ana@example.org", "S1", "8.5", "EX", "0"]
-    assert rows[3] == ["'=cmd@example.org", "", "", "'=cmd@example.org", "'@S2", "", "", ""]
+    assert rows[3] == ["-bo@example.org", "", "", "-bo@example.org", "'@S2", "", "", ""]
 
 
 def test_canvas_uses_canvas_ids_when_given():
@@ -227,7 +227,7 @@ def test_moodle_header_and_rows():
     assert rows[0] == ["Email address", "Quiz 1", "'+SUM(A1)", 'Essay, part "2"']
     # Moodle has no "excused" in CSV: blank is "no grade"; 0 stays 0.
     assert rows[1] == ["ana@example.org", "8.5", "", "0"]
-    assert rows[2] == ["'=cmd@example.org", "", "", ""]
+    assert rows[2] == ["-bo@example.org", "", "", ""]
 
 
 def test_moodle_every_row_has_the_header_width():
@@ -266,16 +266,33 @@ def test_points_possible_use_the_same_number_format():
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_formula_injection_is_neutralised_in_every_cell(fmt):
+def test_formula_injection_is_neutralised_in_every_free_text_cell(fmt):
     cols = [Column(1, "+SUM(A1)", 5), Column(2, "=HYPERLINK(\"x\")", 5), Column(3, "\tTab", 5)]
-    learners = [(Learner(1, "=cmd@example.org", "-S"), {1: Cell(1.0, "graded", at(1), 1)}),
-                (Learner(2, "@evil@example.org", "\rCR"), {})]
+    learners = [(Learner(1, "ana@example.org", "-S"), {1: Cell(1.0, "graded", at(1), 1)}),
+                (Learner(2, "bo@example.org", "\rCR"), {})]
     rows = parse(fmt, cols, learners)
     cells = [c for r in rows for c in r]
     assert not [c for c in cells if c.startswith(TRIGGERS)]
-    assert "'=cmd@example.org" in cells and "'@evil@example.org" in cells
     assert any(c.startswith("'+SUM(A1)") for c in cells)
     assert any(c.startswith("'=HYPERLINK") for c in cells)
+    if fmt != "moodle":  # Moodle's layout has no section column
+        assert "'-S" in cells and "'\rCR" in cells
+
+
+IDENTITIES = ["-dash@example.org", "+plus@example.org", "=cmd@example.org", "@at@example.org"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_identity_columns_are_exported_verbatim(fmt):
+    # The LMS matches learners by these cells: a leading ' would make Moodle abort and Canvas miss the
+    # student. The app refuses such emails at account creation; the export never alters one it is given.
+    learners = [(Learner(i, email, "S1", sis_user_id=f"-SIS{i}"), {1: Cell(1.0, "graded", at(1), 1)})
+                for i, email in enumerate(IDENTITIES)]
+    rows = parse(fmt, [Column(1, "Quiz", 5)], learners)
+    first_cells = [r[0] for r in rows[1:] if r[0] != "Points Possible"]
+    assert first_cells == IDENTITIES  # one assignment: one row per learner in every layout
+    if fmt == "canvas":
+        assert [(r[2], r[3]) for r in rows[2:]] == [(f"-SIS{i}", email) for i, email in enumerate(IDENTITIES)]
 
 
 def test_text_round_trips_through_csv_quoting_and_utf8():
