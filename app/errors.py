@@ -38,7 +38,10 @@ def register_error_handlers(app: Flask) -> None:
         if error.response is not None:
             return error.response  # a page made for this error, e.g. the login form saying why it is throttled
         code = error.code or 500
-        return render_error(code if code in MESSAGES else 400 if code < 500 else 500)
+        body, status = render_error(code if code in MESSAGES else 400 if code < 500 else 500)
+        # Keep the headers the error defines (Allow on a 405, WWW-Authenticate, ...), not its plain-text type.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
