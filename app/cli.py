@@ -197,8 +197,8 @@ def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users_cli)
     app.cli.add_command(course_cli)
+    app.cli.add_command(attempts_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(demo)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    app.cli.add_command(attempts_cli)
