@@ -27,16 +27,20 @@ def close_expired_attempts() -> None:
     click.echo(f"Closed {closed} expired attempt{'s' if closed != 1 else ''}.")
 
 
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    """A password from standard input's first line, or typed twice at a hidden prompt; never echoed."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
 @users_cli.command("create")
 @click.option("--email", required=True, help="The account's email address.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.STUDENT.value, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
 def create_user(email: str, role: str, password_stdin: bool) -> None:
     """Create an account; the password is prompted for (or read from stdin), never printed."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "Password")
     try:
         user = accounts.create_user(email, password, Role(role))
     except accounts.AccountError as exc:
@@ -51,10 +55,7 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
               help="Temporary: the user must choose a new password at their next log-in.")
 def set_password(email: str, password_stdin: bool, temporary: bool) -> None:
     """Set an account's password (account recovery) and end its sessions; the password is never printed."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "New password")
     try:
         user = accounts.set_password_by_email(email, password, temporary=temporary)
     except accounts.AccountError as exc:

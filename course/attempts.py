@@ -19,7 +19,6 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -99,17 +98,3 @@ def restore(data: dict[str, Any]) -> Question:
 def question_hash(question: Question) -> str:
     """A digest of the question's content: two versions differ exactly when their hashes do."""
     return hashlib.sha256(json.dumps(snapshot(question), sort_keys=True).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Regrade:
-    """What regrading one question of one attempt would change."""
-
-    attempt_id: int
-    before: float
-    after: float
-
-    @property
-    def changed(self) -> bool:
-        """The score moves."""
-        return abs(self.before - self.after) > 1e-9

@@ -222,3 +222,21 @@ def pytest_configure(config: pytest.Config) -> None:
         missing = [name for name in ("TEST_DATABASE_URL", "TEST_REDIS_URL") if not os.environ.get(name)]
         if missing:
             raise pytest.UsageError(f"CI=true but {', '.join(missing)} not set; .ci/run sets them")
+
+
+def together(*calls):
+    """Run the calls in threads released at the same moment by a barrier; return their results in order."""
+    import threading
+
+    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -102,11 +102,17 @@ def _reset_password(user: User, password: str, temporary: bool) -> None:
     user.session_version += 1  # ends every session of the account
 
 
-def set_temporary_password(actor: User, user_id: int, password: str) -> User:
-    """Give another user a password they must change at their next log-in; ends their sessions (audited)."""
+def _existing(user_id: int) -> User:
+    """The user with this id, or a refusal the admin pages show."""
     user = db.session.get(User, user_id)
     if user is None:
         raise AccountError("No such user.")
+    return user
+
+
+def set_temporary_password(actor: User, user_id: int, password: str) -> User:
+    """Give another user a password they must change at their next log-in; ends their sessions (audited)."""
+    user = _existing(user_id)
     if user.id == actor.id:
         raise AccountError("You cannot set a temporary password for yourself; change your own password on your account page.")
     _reset_password(user, password, temporary=True)
@@ -132,15 +138,13 @@ def set_password_by_email(email: str, password: str, *, temporary: bool = True) 
 
 def set_role(actor: User, user_id: int, role: Role) -> User:
     """Change a user's role; an admin cannot demote themselves (someone must stay admin)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AccountError("No such user.")
+    user = _existing(user_id)
     if user.id == actor.id and role is not Role.ADMIN:
         raise AccountError("You cannot remove your own admin role; ask another admin.")
     if user.role != role.value:
         from app.services import audit
 
-        audit.record(actor.id, "user.role", user.email, before=user.role, after=role.value)
+        audit.record(actor.id, "user.role", audit.user_ref(user.id), subject_id=user.id, before=user.role, after=role.value)
     user.role = role.value
     db.session.commit()
     return user
@@ -148,9 +152,7 @@ def set_role(actor: User, user_id: int, role: Role) -> User:
 
 def set_active(actor: User, user_id: int, active: bool) -> User:
     """Deactivate (or reactivate) an account; a deactivated user is logged out everywhere."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AccountError("No such user.")
+    user = _existing(user_id)
     if user.id == actor.id:
         raise AccountError("You cannot deactivate your own account.")
     if user.active != active:
@@ -158,7 +160,7 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
 
         user.active = active
         user.session_version += 1  # ends the user's sessions
-        audit.record(actor.id, "user.activate" if active else "user.deactivate", user.email)
+        audit.record(actor.id, "user.activate" if active else "user.deactivate", audit.user_ref(user.id), subject_id=user.id)
         db.session.commit()
     return user
 

@@ -2,7 +2,6 @@
 import csv
 import io
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from app.models import Answer, Assignment, Attempt, AttemptAnswer, Extension
 from app.services import assignments, quizzes
 from app.services.content import get_course
 from tests.app.test_teaching import classroom, create_assignment, post, student_starts, submit_attempt  # noqa: F401
-from tests.conftest import T0, csrf_from
+from tests.conftest import T0, csrf_from, together
 
 
 def attempt_id_of(response) -> int:
@@ -81,17 +80,10 @@ def test_a_start_that_raced_past_the_check_cannot_exceed_attempts_allowed(app, c
 def test_two_simultaneous_starts_open_one_attempt(app, classroom):
     ann = classroom["students"][0]
     token = csrf_from(ann.get("/assignments").get_data(as_text=True))
-    barrier, results = threading.Barrier(2), []
-
     def start():
-        barrier.wait()
-        results.append(ann.post(f"/assignments/{classroom['assignment']}/start", data={"csrf_token": token}))
+        return ann.post(f"/assignments/{classroom['assignment']}/start", data={"csrf_token": token})
 
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = together(start, start)
     assert [r.status_code for r in results] == [302, 302]
     assert len({attempt_id_of(r) for r in results}) == 1
     rows = attempts_of(app, classroom["assignment"])
@@ -169,22 +161,9 @@ def test_save_and_submit_at_the_same_moment_agree(app, client, student):
         qid = db.session.get(Attempt, attempt_id).question_ids[0]
     take = client.get(f"/quiz/attempts/{attempt_id}?q=0").get_data(as_text=True)
     token = csrf_from(take)
-    barrier, results = threading.Barrier(2), {}
-
-    def save():
-        barrier.wait()
-        results["save"] = client.post(f"/quiz/attempts/{attempt_id}/answer",
-                                      data={"csrf_token": token, "index": "0", "go": "next", **RIGHT.get(qid, {"answer": "x"})})
-
-    def finish():
-        barrier.wait()
-        results["submit"] = client.post(f"/quiz/attempts/{attempt_id}/finish", data={"csrf_token": token})
-
-    threads = [threading.Thread(target=save), threading.Thread(target=finish)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    together(lambda: client.post(f"/quiz/attempts/{attempt_id}/answer",
+                                 data={"csrf_token": token, "index": "0", "go": "next", **RIGHT.get(qid, {"answer": "x"})}),
+             lambda: client.post(f"/quiz/attempts/{attempt_id}/finish", data={"csrf_token": token}))
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         row = db.session.get(AttemptAnswer, (attempt_id, qid))

@@ -1,6 +1,5 @@
 """Keys stay hidden until graded work releases them (defect 5); practice submits count once, as shown (defect 8)."""
 import re
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -9,7 +8,7 @@ from app.extensions import db
 from app.models import Answer, Attempt
 from tests.app.test_attempt_integrity import known_index, save_right
 from tests.app.test_teaching import classroom, student_starts, submit_attempt  # noqa: F401
-from tests.conftest import T0, csrf_from, practice_token_from
+from tests.conftest import T0, csrf_from, practice_token_from, together
 
 
 def drawn(app, attempt_url: str) -> list[str]:
@@ -96,17 +95,7 @@ def test_two_simultaneous_practice_submits_record_one_answer(app, client, studen
     page = client.get("/practice/demo-007").get_data(as_text=True)
     data = {"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
             "pos-0": "1", "pos-1": "2", "pos-2": "3"}
-    barrier, results = threading.Barrier(2), []
-
-    def post():
-        barrier.wait()
-        results.append(client.post("/practice/demo-007", data=data))
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = together(*(lambda: client.post("/practice/demo-007", data=data) for _ in range(2)))
     assert [r.status_code for r in results] == [302, 302]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 1

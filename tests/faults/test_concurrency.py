@@ -6,7 +6,6 @@ workers, are served by two processes: only the database can keep the rules.
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -15,25 +14,10 @@ from app import clock
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, AttemptAnswer, Enrollment, Role, Section
 from app.services import accounts
+from tests.conftest import together
 from tests.faults.conftest import Browser
 
 PASSWORD = "concurrency test password"
-
-
-def together(*calls):
-    """Run the calls in threads released at the same moment; return their results in order."""
-    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def two_devices(server, email):
