@@ -43,23 +43,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    from app.models import User
+    from app.auth.signin import register_session_guard
 
-    @login_manager.user_loader
-    def _load_user(identity: str) -> User | None:
-        user_id, _, version = identity.partition(".")
-        if not user_id.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+    register_session_guard(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     from app.admin.views import bp as admin_bp
-    from app.auth import data_views  # noqa: F401 - adds the data-rights routes to the auth blueprint
+    from app.auth import data_views, session_views  # noqa: F401 - add the data-rights and session routes to the auth blueprint
     from app.auth.views import bp as auth_bp
     from app.learn.views import bp as learn_bp
     from app.main.views import bp as main_bp

@@ -16,6 +16,19 @@ from course.errors import ContentError
 users_cli = AppGroup("users", help="Manage accounts.")
 course_cli = AppGroup("course", help="Check and load the course content.")
 attempts_cli = AppGroup("attempts", help="Quiz attempts.")
+sessions_cli = AppGroup("sessions", help="Signed-in sessions.")
+
+
+@sessions_cli.command("purge")
+def purge_sessions() -> None:
+    """Delete every session past its idle or absolute timeout (run it from cron; they are refused anyway)."""
+    from datetime import timedelta
+
+    from app.services.sessions import purge_expired
+
+    config = current_app.config
+    ended = purge_expired(timedelta(minutes=config["SESSION_IDLE_MINUTES"]), timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
+    click.echo(f"Ended {ended} expired session{'s' if ended != 1 else ''}.")
 
 
 @attempts_cli.command("close-expired")
@@ -199,6 +212,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(course_cli)
     app.cli.add_command(attempts_cli)
+    app.cli.add_command(sessions_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(demo)
     app.cli.add_command(backup_command)

@@ -37,6 +37,10 @@ def defaults() -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        # Server-side session limits (OWASP ASVS V3.3): signed out after this long without a request,
+        # and this long after logging in whatever happens.
+        "SESSION_IDLE_MINUTES": 120,
+        "SESSION_ABSOLUTE_HOURS": 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "RATELIMIT_ENABLED": True,

@@ -102,6 +102,18 @@ class User(UserMixin, db.Model):
         return self.role in {Role(r).value for r in roles}
 
 
+class UserSession(db.Model):
+    """One log-in on one device: the SHA-256 of the cookie's token, a device label and two times (no IP)."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class QuestionRecord(db.Model):
     """The catalogue of question ids ever loaded (`flask course load`), with a hash of each version.
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, redirect, render_template, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from app.auth.forms import DeleteAccountForm
+from app.auth.signin import sign_out
 from app.auth.views import bp
 from app.security import logged_in
 from app.services import privacy
@@ -51,7 +52,7 @@ def delete_account():
         except privacy.DeletionRefused as exc:
             flash(str(exc), "error")
             return redirect(url_for("auth.my_data"))
-        logout_user()
+        sign_out()
         flash("Your account and everything stored about you have been deleted.", "success")
         return redirect(url_for("main.home"))
     flash("The password was not correct; nothing was deleted.", "error")

@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_limiter import RequestLimit
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from app.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
 from app.extensions import limiter, login_email_key
+from app.auth.signin import sign_in, sign_out
 from app.security import is_safe_next, logged_in, public
 from app.services import accounts
 
@@ -75,7 +76,7 @@ def register():
         except accounts.AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            login_user(user)
+            sign_in(user)
             flash("Welcome. Your account is ready.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/register.html", form=form)
@@ -102,10 +103,10 @@ def login():
                 g.login_failed = True
                 form.password.errors.append("Email or password is not correct.")
             elif user.must_change_password:
-                login_user(user)
+                sign_in(user)
                 return redirect(url_for("auth.change_password"))
             else:
-                login_user(user)
+                sign_in(user)
                 return redirect(_next_url())
     return render_template("auth/login.html", form=form, problem=problem)
 
@@ -116,7 +117,7 @@ def logout():
     """Log out and return home."""
     form = LogoutForm()
     if form.validate_on_submit():
-        logout_user()
+        sign_out()
         flash("You are logged out.", "info")
     return redirect(url_for("main.home"))
 
@@ -132,7 +133,7 @@ def change_password():
         except accounts.AccountError as exc:
             form.current.errors.append(str(exc))
         else:
-            login_user(current_user._get_current_object())  # re-issue this session with the new version
+            sign_in(current_user._get_current_object())  # a new session id; every other session has ended
             flash("Password changed. Other sessions of this account have been logged out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Role, User
+from app.services.sessions import end_every_session
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
@@ -91,7 +92,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password_rules(new)
     user.set_password(new)
     user.must_change_password = False
-    user.session_version += 1
+    end_every_session(user)  # the view signs this device in again with a new session id
     db.session.commit()
 
 
@@ -99,7 +100,7 @@ def _reset_password(user: User, password: str, temporary: bool) -> None:
     check_password_rules(password)
     user.set_password(password)
     user.must_change_password = temporary
-    user.session_version += 1  # ends every session of the account
+    end_every_session(user)
 
 
 def _existing(user_id: int) -> User:
@@ -145,6 +146,7 @@ def set_role(actor: User, user_id: int, role: Role) -> User:
         from app.services import audit
 
         audit.record(actor.id, "user.role", audit.user_ref(user.id), subject_id=user.id, before=user.role, after=role.value)
+        end_every_session(user)  # a privilege change: the user signs in again, with a new session id
     user.role = role.value
     db.session.commit()
     return user
@@ -159,7 +161,7 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         from app.services import audit
 
         user.active = active
-        user.session_version += 1  # ends the user's sessions
+        end_every_session(user)
         audit.record(actor.id, "user.activate" if active else "user.deactivate", audit.user_ref(user.id), subject_id=user.id)
         db.session.commit()
     return user

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from app import clock
 from app.extensions import db
 from app.models import (Answer, Attempt, AttemptAnswer, AuditLog, Enrollment, Extension, LessonCompletion, ReviewCard, ScoreOverride,
-                        Section, SectionRemoval, User)
+                        Section, SectionRemoval, User, UserSession)
 from app.services import audit
 from course.csvsafe import safe_row
 
@@ -91,6 +91,8 @@ def export_data(user: User) -> dict[str, Any]:
         "attempts": [{"id": a.id, "kind": a.kind, "title": a.title, "question_ids": a.question_ids, "started_at": _iso(a.started_at),
                       "deadline": _iso(a.deadline), "submitted_at": _iso(a.submitted_at), "timed_out": a.timed_out,
                       "score": a.score, "answers": saved.get(a.id, [])} for a in attempts],
+        "sessions": [{"device": s.device, "signed_in_at": _iso(s.created_at), "last_used_at": _iso(s.last_seen_at)}
+                     for s in db.session.scalars(select(UserSession).where(UserSession.user_id == uid).order_by(UserSession.created_at))],
         "audit_log_about_you": about_you,
         "audit_log_by_you": by_you,
     }
@@ -126,6 +128,8 @@ def export_csv(user: User) -> str:
         writer.writerow(safe_row(["attempt", a["started_at"], a["title"], a["kind"], "", a["score"], f"submitted={a['submitted_at']}"]))
         for s in a["answers"]:
             writer.writerow(safe_row(["attempt_answer", s["saved_at"], s["question_id"], f"attempt {a['id']}", json.dumps(s["response"]), s["score"], ""]))
+    for s in data["sessions"]:
+        writer.writerow(safe_row(["session", s["signed_in_at"], s["device"], "", "", "", f"last_used={s['last_used_at']}"]))
     for kind, entries in (("audit_about_you", data["audit_log_about_you"]), ("audit_by_you", data["audit_log_by_you"])):
         for entry in entries:
             writer.writerow(safe_row([kind, entry["at"], entry["target"], entry["action"], "", "", json.dumps(entry["detail"])]))
@@ -153,7 +157,7 @@ def delete_account(user: User) -> None:
     audit.forget(user)
     attempt_ids = select(Attempt.id).where(Attempt.user_id == uid)
     db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempt_ids)))
-    for model in (Attempt, Answer, ReviewCard, LessonCompletion, Enrollment, SectionRemoval, Extension, ScoreOverride):
+    for model in (Attempt, Answer, ReviewCard, LessonCompletion, Enrollment, SectionRemoval, Extension, ScoreOverride, UserSession):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(delete(User).where(User.id == uid))
     db.session.commit()

@@ -21,11 +21,12 @@ PRIVACY_PAGE = {
     "section_removal": "Sections you were removed from",
     "extension": "Extensions your instructor gave you",
     "score_override": "Score overrides your instructor made",
+    "user_session": "Your signed-in sessions",
 }
 EXPORT_KEYS = {"users": "account", "lesson_completion": "lesson_completions", "answer": "answers",
                "review_card": "review_schedule", "attempt": "attempts", "attempt_answer": "attempts",
                "enrollment": "sections", "extension": "extensions", "score_override": "score_overrides",
-               "section_removal": "section_removals"}
+               "section_removal": "section_removals", "user_session": "sessions"}
 
 
 def person_tables():

@@ -46,6 +46,9 @@ STEPS = {
         "section_removal": {"section_id": 1, "user_id": 1, "removed_at": NOW},
         "retired_join_code": {"code": "OLDCODE2", "section_id": 1, "retired_at": NOW},
     },
+    "0007": {
+        "user_session": {"id": "0" * 64, "user_id": 1, "device": "Firefox on Linux", "created_at": NOW, "last_seen_at": NOW},
+    },
 }
 
 
