@@ -9,6 +9,7 @@ cookie is worthless afterwards, on every worker and host.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, session
 from flask_login import current_user, login_user, logout_user
@@ -17,6 +18,7 @@ from flask_login.utils import login_url
 from app import clock
 from app.extensions import db, login_manager
 from app.models import User
+from app.security import is_safe_next
 from app.services import sessions
 
 TOKEN = "sid"
@@ -94,4 +96,13 @@ def register_session_guard(app: Flask) -> None:
     def _unauthorized():
         if not g.get("signed_out"):
             flash(login_manager.login_message, login_manager.login_message_category)
-        return redirect(login_url(login_manager.login_view, next_url=request.url))
+        return redirect(login_url(login_manager.login_view, next_url=_come_back_to()))
+
+
+def _come_back_to() -> str:
+    """Where to return after signing in: this page, or for a form sent after a timeout, the page it was on."""
+    if request.method == "GET":
+        return request.url
+    referrer = urlsplit(request.referrer or "")
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return back if referrer.netloc == request.host and is_safe_next(back) else "/"

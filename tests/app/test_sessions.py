@@ -96,6 +96,15 @@ def test_an_idle_session_ends_and_says_why_keeping_the_learners_place(app, learn
     assert is_anonymous(with_cookie(app, copied))
 
 
+def test_an_answer_sent_after_the_idle_timeout_returns_to_its_question_after_signing_in(app, learner, fixed_clock):
+    client, _ = signed_in(app)
+    token = csrf_from(client.get("/quiz/").get_data(as_text=True))  # the page was open when the learner left
+    fixed_clock["now"] = T0 + timedelta(hours=3)
+    response = client.post("/quiz/attempts/7/answer", data={"index": "2", "csrf_token": token},
+                           headers={"Referer": "http://localhost/quiz/attempts/7?q=2"})
+    assert response.status_code == 302 and "next=%2Fquiz%2Fattempts%2F7%3Fq%3D2" in response.headers["Location"]
+
+
 def test_a_session_ends_after_the_absolute_timeout_however_active(app, learner, fixed_clock):  # ASVS 3.3.2
     client, _ = signed_in(app)
     for hour in range(1, 12):
