@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock, randomness
 from app.extensions import db
@@ -143,7 +144,7 @@ def save_answer(attempt: Attempt, question: Question, response: Any, position: i
         db.session.rollback()
         db.session.refresh(attempt)
         raise AttemptClosed("This attempt is already submitted; its answers can no longer change.")
-    attempt.position = position
+    set_committed_value(attempt, "position", position)  # already written by the claim: no second UPDATE
     stored = to_json(question, response)
     # One upsert instead of SELECT-then-write: fewer round trips, and two racing saves of the
     # same question cannot collide (the later one wins, as a second save would).
@@ -177,7 +178,8 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
         db.session.rollback()
         db.session.refresh(attempt)
         return False
-    attempt.submitted_at, attempt.timed_out = closed, timed_out
+    set_committed_value(attempt, "submitted_at", closed)  # already written by the claim: no second UPDATE
+    set_committed_value(attempt, "timed_out", timed_out)
     questions = questions_of(attempt, course)
     rows = graded_answers(attempt)
     # Load every review card in one query so schedule() finds them in the session, and do not
