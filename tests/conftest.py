@@ -46,6 +46,10 @@ def base_config(database_url: str) -> dict:
         "QUESTION_BANK": str(COURSE / "bank.yaml"),
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        # Tests move the clock by days to pass due dates; session timeouts have their own tests
+        # (tests/app/test_sessions.py sets the production limits).
+        "SESSION_IDLE_MINUTES": 60 * 24 * 365,
+        "SESSION_ABSOLUTE_HOURS": 24 * 365,
     }
 
 
