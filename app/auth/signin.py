@@ -16,7 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_login.utils import login_url
 
 from app import clock
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.models import User
 from app.security import is_safe_next
 from app.services import sessions
@@ -54,11 +54,11 @@ def load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(".")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    found = sessions.load(session.get(TOKEN), int(user_id))  # the user and the session row, in one query
+    if found is None:
         return None
-    row = sessions.load(session.get(TOKEN), user.id)
-    if row is None:
+    user, row = found
+    if user.session_version != int(version):
         return None
     idle, absolute = _limits()
     now = clock.now()

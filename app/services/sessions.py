@@ -54,12 +54,13 @@ def start(user: User, user_agent: str | None) -> str:
     return token
 
 
-def load(token: str | None, user_id: int) -> UserSession | None:
-    """The live session row of this token and user, if any."""
+def load(token: str | None, user_id: int) -> tuple[User, UserSession] | None:
+    """The user and the session row of this token, if the token is theirs (one query per request)."""
     if not token:
         return None
-    row = db.session.get(UserSession, digest(token))
-    return row if row is not None and row.user_id == user_id else None
+    found = db.session.execute(select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+                               .where(User.id == user_id, UserSession.id == digest(token))).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def touch(row: UserSession, now: datetime) -> None:
