@@ -5,7 +5,7 @@ import re
 
 # Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
 _BROWSERS = (("Edge", r"\bEdg(e|A|iOS)?/"), ("Opera", r"\bOPR/"), ("Samsung Internet", r"SamsungBrowser/"),
-             ("Firefox", r"\b(Firefox|FxiOS)/"), ("Chrome", r"\b(Chrome|Chromium|CriOS)/"), ("Safari", r"\bSafari/"))
+             ("Firefox", r"\b(Firefox|FxiOS)/"), ("Chrome", r"(Chrome|Chromium|CriOS)/"), ("Safari", r"\bSafari/"))
 _SYSTEMS = (("Android", r"Android"), ("iOS", r"iPhone|iPad|iPod"), ("ChromeOS", r"CrOS"), ("Windows", r"Windows"),
             ("macOS", r"Mac OS X|Macintosh"), ("Linux", r"Linux"))
 

@@ -14,6 +14,8 @@ from app.devices import device_label
      "Chrome on iOS"),
     ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
      "Chrome on Android"),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36",
+     "Chrome on Linux"),
     ("curl/8.5.0", "Unknown browser"), ("", "Unknown browser"), (None, "Unknown browser"),
 ])
 def test_a_user_agent_becomes_a_short_label(agent, label):
