@@ -46,7 +46,7 @@ def test_pages_show_a_clear_503_when_the_database_is_down(client, broken_db):
     # The form is refused for CSRF before any query; a GET that needs the DB shows the 503 page.
     assert response.status_code == 400
     with client.session_transaction() as session:
-        session["_user_id"] = "1.1"
+        session["_user_id"], session["sid"] = "1.1", "a-session-token"  # a signed-in cookie: loading it needs the DB
     response = client.get("/account/password")
     assert response.status_code == 503
     assert "Temporarily unavailable" in response.get_data(as_text=True)
