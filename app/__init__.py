@@ -76,6 +76,7 @@ def register_handlers(app: Flask) -> None:
     register_input_guard(app)
 
     from app.rendering import render_inline, render_markdown
+    from app.timezones import local_time
     from course.text import format_number
 
     @app.context_processor
@@ -83,19 +84,9 @@ def register_handlers(app: Flask) -> None:
         return {"logout_form": LogoutForm}
 
     app.add_template_filter(render_markdown, "markdown")
-    app.add_template_filter(_local_time, "local")
+    app.add_template_filter(local_time, "local")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(render_inline, "inline_markdown")
-
-
-def _local_time(value: Any, zone_name: str | None, fmt: str = "%Y-%m-%d %H:%M", named: bool = True) -> str:
-    """Template filter: an instant in a section's zone, with the zone named unless the column header names it."""
-    from app.timezones import format_local, utc_to_local
-
-    if named:
-        return format_local(value, zone_name, fmt)
-    local = utc_to_local(value, zone_name)
-    return local.strftime(fmt) if local is not None else ""
 
 
 def register_cli(app: Flask) -> None:

@@ -53,3 +53,11 @@ def format_local(value: datetime | None, zone_name: str | None, fmt: str = "%Y-%
     """The instant in the zone, with the zone named: '2026-03-09 12:00 Europe/Moscow'."""
     local = utc_to_local(value, zone_name)
     return "" if local is None else f"{local.strftime(fmt)} {zone(zone_name).key}"
+
+
+def local_time(value: datetime | None, zone_name: str | None, fmt: str = "%Y-%m-%d %H:%M", named: bool = True) -> str:
+    """Template filter `local`: the instant in a section's zone, named unless the column header names it."""
+    if named:
+        return format_local(value, zone_name, fmt)
+    local = utc_to_local(value, zone_name)
+    return local.strftime(fmt) if local is not None else ""

@@ -108,8 +108,7 @@ _UNSET = object()
 def effective_due(assignment: Assignment, user_id: int, extension: Extension | None | object = _UNSET) -> datetime:
     """The due date for this learner, after any extension (pass it if already loaded)."""
     ext = extension_for(assignment, user_id) if extension is _UNSET else extension
-    due = clock.aware(ext.due_at) if ext and ext.due_at else None
-    return max(due, clock.aware(assignment.due_at)) if due else clock.aware(assignment.due_at)
+    return lifecycle.effective_due(clock.aware(assignment.due_at), clock.aware(ext.due_at) if ext else None)
 
 
 def attempts(assignment: Assignment, user_id: int) -> list[Attempt]:

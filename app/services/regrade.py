@@ -18,7 +18,7 @@ from app.services import audit
 from app.services.quizzes import questions_of
 from course import attempts as lifecycle
 from course.catalog import Course
-from course.grading import grade
+from course.grading import Grade, grade
 from course.model import Question
 from course.responses import from_json
 
@@ -33,10 +33,16 @@ class Change:
 
     attempt: Attempt
     learner: User
-    before: float
-    after: float
+    row: AttemptAnswer
+    graded: Grade  # the new grade of the stored response
+    before: float  # the question's stored score when the plan was made
     total_before: float
     total_after: float
+
+    @property
+    def after(self) -> float:
+        """The question's score against today's version."""
+        return self.graded.score
 
     @property
     def changed(self) -> bool:
@@ -74,18 +80,21 @@ def plan(assignment: Assignment, question_id: str, course: Course) -> Plan:
     question = course.question_by_id.get(question_id)
     if question is None:
         raise RegradeError("That question is no longer in the bank, so there is no new version to regrade against.")
-    changes = []
+    submitted = (Attempt.assignment_id == assignment.id) & Attempt.submitted_at.is_not(None)
     stmt = (select(Attempt, AttemptAnswer, User).join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
-            .join(User, User.id == Attempt.user_id)
-            .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.question_id == question_id)
+            .join(User, User.id == Attempt.user_id).where(submitted, AttemptAnswer.question_id == question_id)
             .order_by(User.email, Attempt.number))
-    for attempt, row, learner in db.session.execute(stmt):
-        after = grade(question, from_json(question, row.response)).score
-        before = row.score or 0.0
-        others = db.session.scalar(select(func.coalesce(func.sum(AttemptAnswer.score), 0.0))
-                                   .where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id != question_id))
-        total_after = round((others + after) / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
-        changes.append(Change(attempt, learner, before, after, attempt.score or 0.0, total_after))
+    found = list(db.session.execute(stmt))
+    # The other questions' stored scores, summed per attempt in one query (not one per attempt).
+    others: dict[int, float] = {attempt_id: total for attempt_id, total in db.session.execute(
+        select(AttemptAnswer.attempt_id, func.sum(AttemptAnswer.score)).join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(submitted, AttemptAnswer.question_id != question_id).group_by(AttemptAnswer.attempt_id))}
+    changes = []
+    for attempt, row, learner in found:
+        graded = grade(question, from_json(question, row.response))
+        count = len(attempt.question_ids)
+        total_after = round(((others.get(attempt.id) or 0.0) + graded.score) / count, 4) if count else 0.0
+        changes.append(Change(attempt, learner, row, graded, row.score or 0.0, attempt.score or 0.0, total_after))
     return Plan(question, changes)
 
 
@@ -95,16 +104,13 @@ def apply(actor: User, assignment: Assignment, question_id: str, course: Course)
     now = clock.now()
     digest = lifecycle.question_hash(result.question)
     for change in result.changes:
-        attempt = change.attempt
-        row = db.session.get(AttemptAnswer, (attempt.id, question_id))
-        graded = grade(result.question, from_json(result.question, row.response))
+        attempt, row, graded = change.attempt, change.row, change.graded
         row.score, row.parts, row.note = graded.score, list(graded.parts), graded.note
         row.question_hash, row.graded_at = digest, now
         frozen = dict(attempt.questions or {q.id: lifecycle.snapshot(q) for q in questions_of(attempt, course)})
         frozen[question_id] = lifecycle.snapshot(result.question)
         attempt.questions = frozen
-        total = sum(r.score or 0.0 for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)))
-        attempt.score = round(total / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
+        attempt.score = change.total_after
     audit.record(actor.id, "regrade", f"assignment {assignment.id}", question_id=question_id, version=digest[:12],
                  attempts=len(result.changes), changed=len(result.changed))
     for change in result.changed:  # one entry per learner, so each can see (and on deletion forget) their own

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.quiz.forms import MultiCheckboxField
 from app.timezones import zone_names
+from course.attempts import DEFAULT_GRACE_SECONDS
 from course.model import QUESTION_TYPES
 
 _WHEN = [SelectChoice("after_submit", "Right after submitting"), SelectChoice("after_due", "After the due date"),
@@ -52,7 +53,7 @@ class AssignmentForm(FlaskForm):
     opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     time_limit_minutes = IntegerField("Time limit in minutes (empty: none)", validators=[Optional(), NumberRange(min=1, max=600)])
-    grace_seconds = IntegerField("Grace for late answers, in seconds", default=30,
+    grace_seconds = IntegerField("Grace for late answers, in seconds", default=DEFAULT_GRACE_SECONDS,
                                  description="An answer sent this long after the time limit or due date still counts "
                                              "(network delays). 0 to 600.",
                                  validators=[Optional(), NumberRange(min=0, max=600)])

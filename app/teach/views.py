@@ -12,6 +12,7 @@ from app.security import role_required
 from app.services import assignments, dashboard, regrade, sections
 from app.services.content import get_course
 from app.timezones import local_to_utc
+from course.attempts import DEFAULT_GRACE_SECONDS
 from app.teach.forms import (AssignmentForm, ExtensionForm, NewCodeForm, OverrideForm, ReadmitForm, RemoveForm, SectionForm,
                               TimeZoneForm)
 
@@ -148,7 +149,7 @@ def new_assignment(section_id: int):
             time_limit_minutes=form.time_limit_minutes.data,
             attempts_allowed=form.attempts_allowed.data, counting=form.counting.data, points=float(form.points.data),
             feedback_policy=form.feedback_policy.data, answers_policy=form.answers_policy.data,
-            grace_seconds=30 if form.grace_seconds.data is None else form.grace_seconds.data)
+            grace_seconds=DEFAULT_GRACE_SECONDS if form.grace_seconds.data is None else form.grace_seconds.data)
         try:
             assignment = assignments.create(current_user, section, course, settings)
         except assignments.AssignmentError as exc:
