@@ -4,22 +4,36 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+PIP_TOOLS := pip-tools==7.6.2
 PORT ?= 8000
 export OVERSIGHT_ENV ?= development
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install run test test-fast test-repeat validate bench clean
+.PHONY: install lock run test test-fast test-repeat validate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when pyproject.toml changes, so repeated runs cost nothing.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,redis]"
+# Exactly the locked versions, every download checked against its hash, then the app itself
+# without resolving or fetching anything more (setuptools, its build backend, is in the lock).
+# Reinstall only when the lock or pyproject.toml changes, so repeated runs cost nothing.
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check || { echo "$(LOCK) does not satisfy pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolve pyproject.toml's ranges (with every extra) into $(LOCK) with hashes. Pins already in the
+# lock stay while they fit the ranges; `make lock UPGRADE=1` moves everything to the newest in range.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "$(PIP_TOOLS)"
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --build-deps-for editable --extra dev --extra postgres --extra redis \
+		$(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
 
 run: install
 	$(FLASK) db upgrade
