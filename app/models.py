@@ -168,13 +168,15 @@ class Answer(db.Model):
 
 
 class ReviewCard(db.Model):
-    """The spaced-review schedule of one question for one learner (FSRS card state)."""
+    """The spaced-review schedule of one question for one learner (FSRS card state, in the app's own shape)."""
 
     __tablename__ = "review_card"
     __table_args__ = (Index("ix_review_card_user_due", "user_id", "due"),)
 
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # course.scheduling.CardState: {"v": 1, "state", "step", "stability", "difficulty", "due", "last_review"},
+    # never fsrs's own to_dict() (rows from before migration 0008 had that shape and are still read).
     card: Mapped[Any] = mapped_column(JSON)
     due: Mapped[datetime] = mapped_column(UTCDateTime())
     reviews: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,14 +1,38 @@
-"""Spaced review with FSRS: every answered question gets a card; correctness and confidence rate it."""
+"""Spaced review with FSRS: every answered question gets a card; correctness and confidence rate it.
+
+A card's schedule is stored in the app's own versioned shape (`CardState`), never in fsrs's
+`Card.to_dict()` format, so an fsrs upgrade that changes that format cannot break stored rows.
+Rows written before version 1 hold fsrs 6's `to_dict()` shape; they are still read.
+"""
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, TypedDict
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 
 # Fuzzing spreads due dates randomly; off, so the same answers always give the same schedule.
 _SCHEDULER = Scheduler(enable_fuzzing=False)
 CONFIDENCE = ("low", "medium", "high")
+STATE_VERSION = 1
+# The stored numbers of the card states are the app's own; fsrs's enum is mapped to them, not stored.
+_STATES = {1: State.Learning, 2: State.Review, 3: State.Relearning}
+_STATE_NUMBERS = {state: number for number, state in _STATES.items()}
+# The keys fsrs 6's Card.to_dict() writes: the shape of rows stored before version 1.
+_LEGACY_KEYS = frozenset({"card_id", "state", "step", "stability", "difficulty", "due", "last_review"})
+
+
+class CardState(TypedDict):
+    """A review card's schedule as stored (version 1): JSON-safe, with no fsrs-specific keys."""
+
+    v: int
+    state: int  # 1 learning, 2 review, 3 relearning
+    step: int | None  # the learning or relearning step; None in review
+    stability: float | None
+    difficulty: float | None
+    due: str  # ISO 8601, UTC
+    last_review: str | None  # ISO 8601, UTC
 
 
 def rating_for(score: float, confidence: str | None = None) -> Rating:
@@ -25,13 +49,92 @@ def rating_for(score: float, confidence: str | None = None) -> Rating:
     return Rating.Good
 
 
-def new_card(now: datetime) -> dict[str, Any]:
+def _utc(moment: datetime) -> datetime:
+    """The moment in UTC; a naive one is taken to be UTC already."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    """ISO 8601 in UTC."""
+    return _utc(moment).isoformat()
+
+
+def _moment(text: Any, key: str) -> datetime:
+    """Parse a stored ISO 8601 time into an aware UTC datetime."""
+    if not isinstance(text, str):
+        raise ValueError(f"review card: {key} must be an ISO 8601 string, got {text!r}")
+    return _utc(datetime.fromisoformat(text))
+
+
+def _number(value: Any, key: str) -> float | None:
+    """A stored float (or None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"review card: {key} must be a number, got {value!r}")
+    return float(value)
+
+
+def is_legacy(stored: Mapping[str, Any]) -> bool:
+    """Whether a stored state is fsrs 6's own `Card.to_dict()` shape (rows from before version 1)."""
+    return "v" not in stored and {"card_id", "state", "due"} <= set(stored) and set(stored) <= _LEGACY_KEYS
+
+
+def normalize(stored: Mapping[str, Any]) -> CardState:
+    """A stored state, version 1 or legacy fsrs, checked and in the current shape; ValueError if unreadable."""
+    if not isinstance(stored, Mapping):
+        raise ValueError(f"review card: expected an object, got {type(stored).__name__}")
+    if "v" in stored:
+        if stored["v"] != STATE_VERSION:
+            raise ValueError(f"review card: unknown version {stored['v']!r}")
+    elif not is_legacy(stored):
+        raise ValueError(f"review card: neither version {STATE_VERSION} nor fsrs's shape: keys {sorted(stored)}")
+    state, step = stored.get("state"), stored.get("step")
+    if isinstance(state, bool) or state not in _STATES:
+        raise ValueError(f"review card: unknown state {state!r}")
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
+        raise ValueError(f"review card: step must be an integer, got {step!r}")
+    last_review = stored.get("last_review")
+    return {
+        "v": STATE_VERSION,
+        "state": int(state),
+        "step": step,
+        "stability": _number(stored.get("stability"), "stability"),
+        "difficulty": _number(stored.get("difficulty"), "difficulty"),
+        "due": _iso(_moment(stored.get("due"), "due")),
+        "last_review": _iso(_moment(last_review, "last_review")) if last_review is not None else None,
+    }
+
+
+def to_state(card: Card) -> CardState:
+    """The stored shape of an fsrs card."""
+    return {
+        "v": STATE_VERSION,
+        "state": _STATE_NUMBERS[State(card.state)],
+        "step": card.step,
+        "stability": None if card.stability is None else float(card.stability),
+        "difficulty": None if card.difficulty is None else float(card.difficulty),
+        "due": _iso(card.due),
+        "last_review": _iso(card.last_review) if card.last_review is not None else None,
+    }
+
+
+def to_card(stored: Mapping[str, Any]) -> Card:
+    """An fsrs card from a stored state (version 1, or the legacy fsrs shape)."""
+    state = normalize(stored)
+    return Card(card_id=1, state=_STATES[state["state"]], step=state["step"], stability=state["stability"],
+                difficulty=state["difficulty"], due=_moment(state["due"], "due"),
+                last_review=_moment(state["last_review"], "last_review") if state["last_review"] else None)
+
+
+def new_card(now: datetime) -> CardState:
     """A card for a question never reviewed, due now."""
-    return Card(card_id=1, due=now).to_dict()
+    return to_state(Card(card_id=1, due=_utc(now)))
 
 
-def review(card_state: dict[str, Any] | None, score: float, now: datetime, confidence: str | None = None) -> tuple[dict[str, Any], datetime]:
+def review(card_state: Mapping[str, Any] | None, score: float, now: datetime,
+           confidence: str | None = None) -> tuple[CardState, datetime]:
     """Apply one answer to a card; return the new card state and when it is next due."""
-    card = Card.from_dict(card_state) if card_state else Card(card_id=1, due=now)
-    card, _ = _SCHEDULER.review_card(card, rating_for(score, confidence), review_datetime=now)
-    return card.to_dict(), card.due
+    card = to_card(card_state) if card_state else Card(card_id=1, due=_utc(now))
+    card, _ = _SCHEDULER.review_card(card, rating_for(score, confidence), review_datetime=_utc(now))
+    return to_state(card), card.due

@@ -17,12 +17,21 @@ from app.extensions import db
 from app.models import (Answer, Attempt, AttemptAnswer, AuditLog, Enrollment, Extension, LessonCompletion, ReviewCard, ScoreOverride,
                         Section, SectionRemoval, User, UserSession)
 from app.services import audit
+from course import scheduling
 from course.csvsafe import safe_row
 
 
 def _iso(moment: Any) -> str | None:
     moment = clock.aware(moment)
     return moment.isoformat() if moment else None
+
+
+def _review_card(stored: Any) -> Any:
+    """A review card's schedule as stored now (versioned shape; a row not yet migrated is converted; an unreadable one as it is)."""
+    try:
+        return scheduling.normalize(stored)
+    except ValueError:
+        return stored
 
 
 # What an entry about a learner means, in their words; unknown actions show their name.
@@ -77,7 +86,7 @@ def export_data(user: User) -> dict[str, Any]:
         "answers": [{"question_id": a.question_id, "objective_id": a.objective_id, "mode": a.mode, "response": a.response,
                      "score": a.score, "confidence": a.confidence, "answered_at": _iso(a.answered_at)}
                     for a in db.session.scalars(select(Answer).where(Answer.user_id == uid).order_by(Answer.id))],
-        "review_schedule": [{"question_id": c.question_id, "due": _iso(c.due), "reviews": c.reviews, "card": c.card}
+        "review_schedule": [{"question_id": c.question_id, "due": _iso(c.due), "reviews": c.reviews, "card": _review_card(c.card)}
                             for c in db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == uid))],
         "sections": [{"section": name, "joined_at": _iso(joined)} for name, joined in db.session.execute(
             select(Section.name, Enrollment.joined_at).join(Enrollment, Enrollment.section_id == Section.id).where(Enrollment.user_id == uid))],

@@ -159,6 +159,21 @@ def test_answers_enter_the_review_schedule_and_come_back_when_due(app, client, s
         assert db.session.get(ReviewCard, (student, "demo-002")).reviews == 2
 
 
+def test_a_review_card_stored_by_fsrs_before_migration_0008_is_read_and_rewritten_in_the_apps_shape(app, client, student, fixed_clock):
+    legacy = {"card_id": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
+              "due": (T0 - timedelta(days=1)).isoformat(), "last_review": (T0 - timedelta(days=9)).isoformat()}
+    with app.app_context():
+        db.session.add(ReviewCard(user_id=student, question_id="demo-002", card=legacy, due=T0 - timedelta(days=1), reviews=1))
+        db.session.commit()
+    assert client.get("/review").headers["Location"].startswith("/practice/demo-002")
+    feedback_of(client, answer(client, "demo-002", **RIGHT["demo-002"], mode="review")[0])
+    with app.app_context():
+        card = db.session.get(ReviewCard, (student, "demo-002"))
+        assert card.reviews == 2 and "card_id" not in card.card
+        assert card.card["v"] == 1 and card.card["state"] == 2 and card.card["last_review"] == T0.isoformat()
+        assert card.due.replace(tzinfo=timezone.utc) > T0 + timedelta(days=9)  # a right answer spaces the review further out
+
+
 def test_progress_shows_mastery_weakest_objectives_and_history(client, student, fixed_clock):
     for qid in ("demo-002", "demo-003", "demo-006"):
         feedback_of(client, answer(client, qid, **WRONG[qid][0])[0])

@@ -1,4 +1,4 @@
-"""Spaced review: ratings from score and confidence; FSRS schedules on a fixed clock."""
+"""Spaced review: ratings from score and confidence; FSRS schedules on a fixed clock; the stored shape is the app's own."""
 from __future__ import annotations
 
 import copy
@@ -6,9 +6,11 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from fsrs import Card, Rating, State
+from fsrs import Card, Rating, Scheduler, State
+from hypothesis import given
+from hypothesis import strategies as st
 
-from course.scheduling import CONFIDENCE, new_card, rating_for, review
+from course.scheduling import CONFIDENCE, STATE_VERSION, is_legacy, new_card, normalize, rating_for, review, to_card, to_state
 
 NOW = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -37,11 +39,16 @@ def test_confidence_levels():
     assert CONFIDENCE == ("low", "medium", "high")
 
 
+STORED_KEYS = {"v", "state", "step", "stability", "difficulty", "due", "last_review"}
+
+
 def test_new_card_is_due_now_and_json_safe():
     card = new_card(NOW)
     assert json.loads(json.dumps(card)) == card
     assert datetime.fromisoformat(card["due"]) == NOW
     assert card["last_review"] is None
+    assert card == {"v": 1, "state": 1, "step": 0, "stability": None, "difficulty": None,
+                    "due": "2024-03-01T09:00:00+00:00", "last_review": None}
 
 
 def due_after(score: float, confidence: str | None = None, state=None, now: datetime = NOW) -> timedelta:
@@ -95,7 +102,8 @@ def test_card_state_round_trips_through_json():
     state, due = review(None, 1.0, NOW)
     stored = json.loads(json.dumps(state))
     assert stored == state
-    assert Card.from_dict(stored).to_dict() == state
+    assert to_state(to_card(stored)) == state
+    assert normalize(stored) == state
     assert review(stored, 0.0, due) == review(state, 0.0, due)
 
 
@@ -123,3 +131,99 @@ def test_schedule_depends_on_when_the_answer_is_given():
     on_time = review(state, 1.0, due)[1] - due
     early = review(state, 1.0, NOW + timedelta(days=1))
     assert early[1] - (NOW + timedelta(days=1)) < on_time
+
+
+# --- the stored shape: the app's own, versioned; fsrs's own to_dict() rows (before version 1) still read ---
+
+# What the app stored before version 1: fsrs 6's Card.to_dict() after a first right, sure answer at NOW.
+LEGACY = {"card_id": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
+          "due": "2024-03-09T09:00:00+00:00", "last_review": "2024-03-01T09:00:00+00:00"}
+VERSION_1 = {"v": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
+             "due": "2024-03-09T09:00:00+00:00", "last_review": "2024-03-01T09:00:00+00:00"}
+
+
+def test_a_stored_state_has_only_the_apps_keys():
+    state, _ = review(None, 1.0, NOW, "high")
+    assert set(state) == STORED_KEYS and state["v"] == STATE_VERSION == 1
+    assert "card_id" not in state
+    for later in (review(state, 0.0, NOW + timedelta(days=9))[0], new_card(NOW), normalize(LEGACY)):
+        assert set(later) == STORED_KEYS
+
+
+def test_the_first_review_gives_the_documented_version_1_state():
+    assert review(None, 1.0, NOW, "high")[0] == VERSION_1
+
+
+def test_the_legacy_fsrs_shape_is_read_as_the_same_card():
+    assert is_legacy(LEGACY) and not is_legacy(VERSION_1)
+    assert normalize(LEGACY) == VERSION_1
+    assert to_card(LEGACY).to_dict() == to_card(VERSION_1).to_dict() == LEGACY
+    due = datetime.fromisoformat(LEGACY["due"])
+    for score in (0.0, 0.5, 1.0):
+        from_legacy = review(copy.deepcopy(LEGACY), score, due)
+        assert from_legacy == review(VERSION_1, score, due)
+        assert set(from_legacy[0]) == STORED_KEYS  # the next write is in the new shape
+
+
+def test_the_legacy_shape_written_by_fsrs_itself_is_read():
+    # Whatever this fsrs writes with to_dict() (card ids are epoch milliseconds when not given).
+    card = Scheduler(enable_fuzzing=False).review_card(Card(due=NOW), Rating.Good, review_datetime=NOW)[0]
+    assert normalize(card.to_dict()) == to_state(card)
+
+
+def test_reviews_through_stored_json_schedule_exactly_as_fsrs_does():
+    scheduler = Scheduler(enable_fuzzing=False)
+    native, stored, when = Card(card_id=1, due=NOW), None, NOW
+    for score, confidence in [(1.0, None), (0.0, None), (0.5, None), (1.0, "low"), (1.0, "high"), (1.0, None), (0.0, "high")]:
+        native, _ = scheduler.review_card(native, rating_for(score, confidence), review_datetime=when)
+        state, due = review(stored, score, when, confidence)
+        assert state == to_state(native) and due == native.due
+        stored = json.loads(json.dumps(state))
+        when = due + timedelta(hours=1)
+
+
+def test_times_are_stored_in_utc():
+    plus_two = timezone(timedelta(hours=2))
+    state, due = review(None, 1.0, NOW.astimezone(plus_two))
+    assert state["due"].endswith("+00:00") and state["last_review"] == "2024-03-01T09:00:00+00:00"
+    assert due.utcoffset() == timedelta(0)
+    shifted = {**VERSION_1, "due": "2024-03-09T11:00:00+02:00", "last_review": "2024-03-01T09:00:00"}  # naive = UTC
+    assert normalize(shifted) == VERSION_1
+
+
+@pytest.mark.parametrize("bad", [
+    {"v": 2, "state": 2, "step": None, "stability": 1.0, "difficulty": 1.0, "due": "2024-03-09T09:00:00+00:00", "last_review": None},
+    {"state": 1},  # neither shape
+    {**VERSION_1, "state": 4},
+    {**VERSION_1, "state": True},
+    {**VERSION_1, "step": "0"},
+    {**VERSION_1, "stability": "8.3"},
+    {**VERSION_1, "due": None},
+    {**VERSION_1, "due": "next week"},
+    {**LEGACY, "unknown": 1},
+    [1, 2],
+])
+def test_an_unreadable_state_is_refused(bad):
+    with pytest.raises(ValueError):
+        normalize(bad)
+    with pytest.raises(ValueError):
+        review(bad, 1.0, NOW)
+
+
+states = st.fixed_dictionaries({
+    "v": st.just(1),
+    "state": st.sampled_from([1, 2, 3]),
+    "step": st.none() | st.integers(0, 5),
+    "stability": st.none() | st.floats(0.001, 36500),
+    "difficulty": st.none() | st.floats(1, 10),
+    "due": st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat),
+    "last_review": st.none() | st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat),
+})
+
+
+@given(states)
+def test_a_version_1_state_survives_fsrs_and_json_unchanged(state):
+    if state["state"] == 1 and state["step"] is None:
+        state = {**state, "step": 0}  # fsrs puts a learning card without a step on step 0
+    assert normalize(state) == state
+    assert to_state(to_card(json.loads(json.dumps(state)))) == state

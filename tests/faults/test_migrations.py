@@ -1,15 +1,17 @@
 """Upgrading from the first revision to head keeps the data of every table."""
 from __future__ import annotations
 
+import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
+from course.scheduling import normalize, review
 from tests.conftest import base_config, private_schema
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -25,7 +27,9 @@ STEPS = {
         "lesson_completion": {"user_id": 1, "lesson_id": "01-goode-2020", "completed_at": NOW},
         "answer": {"id": 1, "user_id": 1, "question_id": "goode-2020-001", "objective_id": "01-goode-2020.o1", "mode": "practice",
                    "response": "1", "score": 1.0, "confidence": None, "answered_at": NOW},
-        "review_card": {"user_id": 1, "question_id": "goode-2020-001", "card": '{"state": 1}', "due": NOW, "reviews": 1},
+        "review_card": {"user_id": 1, "question_id": "goode-2020-001", "due": NOW, "reviews": 1,
+                        "card": json.dumps({"card_id": 1, "state": 1, "step": 0, "stability": None, "difficulty": None,
+                                            "due": NOW.isoformat(), "last_review": None})},
         "attempt": {"id": 1, "user_id": 1, "kind": "mock", "title": "Old attempt", "seed": "s", "question_ids": '["goode-2020-001"]',
                     "feedback_policy": "after_submit", "started_at": NOW, "deadline": None, "submitted_at": NOW,
                     "timed_out": False, "score": 1.0, "position": 0},
@@ -85,4 +89,57 @@ def test_every_revision_keeps_the_rows_of_every_table(empty_database):
                     for column in ("email", "title", "name", "reason", "lesson_id", "question_id", "points", "score"):
                         if column in row:
                             assert stored[column] == row[column], (table, column)
+        db.engine.dispose()
+
+
+# Review cards as the app stored them before 0008: fsrs 6's Card.to_dict().
+LEGACY_CARD = {"card_id": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
+               "due": "2026-03-09T12:00:00+00:00", "last_review": "2026-03-01T12:00:00+00:00"}
+VERSION_1_CARD = {"v": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
+                  "due": "2026-03-09T12:00:00+00:00", "last_review": "2026-03-01T12:00:00+00:00"}
+LEARNING_CARD = {"card_id": 1, "state": 1, "step": 1, "stability": 2.3065, "difficulty": 2.118103970459016,
+                 "due": "2026-03-01T14:10:00+02:00", "last_review": "2026-03-01T12:00:00+00:00"}  # an offset: stored as UTC
+UNREADABLE = {"state": 1}
+
+
+def test_0008_moves_review_cards_to_the_apps_own_shape_and_back(empty_database):
+    many = 2100  # more than one batch of the migration's keyset pages
+    cards = {"legacy": LEGACY_CARD, "learning": LEARNING_CARD, "converted": VERSION_1_CARD, "unreadable": UNREADABLE,
+             **{f"bulk-{i:05d}": {**LEGACY_CARD, "stability": 1.0 + i} for i in range(many)}}
+    app = create_app(base_config(empty_database))
+    with app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as conn:
+            conn.execute(text('INSERT INTO users (id, email, password_hash, role, active, session_version, is_demo, created_at) '
+                              "VALUES (1, 'a@example.org', 'x', 'student', true, 1, false, :now)"), {"now": NOW})
+            conn.execute(text("INSERT INTO review_card (user_id, question_id, card, due, reviews) VALUES (1, :q, :card, :due, 1)"),
+                         [{"q": q, "card": json.dumps(card), "due": NOW} for q, card in cards.items()])
+
+        def stored() -> dict:
+            with db.engine.connect() as conn:
+                rows = conn.execute(text("SELECT question_id, card FROM review_card")).all()
+            return {q: card if isinstance(card, dict) else json.loads(card) for q, card in rows}
+
+        upgrade(revision="0008")
+        after = stored()
+        assert after["legacy"] == after["converted"] == VERSION_1_CARD
+        assert after["learning"] == {"v": 1, "state": 1, "step": 1, "stability": 2.3065, "difficulty": 2.118103970459016,
+                                     "due": "2026-03-01T12:10:00+00:00", "last_review": "2026-03-01T12:00:00+00:00"}
+        assert after["unreadable"] == UNREADABLE  # left for a person to look at, not guessed at
+        assert all(after[f"bulk-{i:05d}"] == {**VERSION_1_CARD, "stability": 1.0 + i} for i in range(many))
+        assert not any("card_id" in card for card in after.values())
+        for q in ("legacy", "learning"):  # the app reads the converted row as the card it was
+            assert normalize(after[q]) == normalize(cards[q])
+            later = datetime.fromisoformat(after[q]["due"]) + timedelta(hours=1)
+            assert review(after[q], 1.0, later) == review(cards[q], 1.0, later)
+
+        downgrade(revision="0007")
+        before = stored()
+        assert before["legacy"] == before["converted"] == LEGACY_CARD
+        assert before["learning"] == {**LEARNING_CARD, "due": "2026-03-01T12:10:00+00:00"}
+        assert before["unreadable"] == UNREADABLE
+        assert all(before[f"bulk-{i:05d}"] == {**LEGACY_CARD, "stability": 1.0 + i} for i in range(many))
+
+        upgrade(revision="0008")
+        assert stored() == after
         db.engine.dispose()
