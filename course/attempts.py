@@ -22,8 +22,6 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from course.model import Question
 
 DEFAULT_GRACE_SECONDS = 30
@@ -82,9 +80,6 @@ def released(policy: str, submitted: bool, due: datetime | None, now: datetime) 
     return True
 
 
-_QUESTION = TypeAdapter(Question)
-
-
 def snapshot(question: Question) -> dict[str, Any]:
     """A JSON-safe copy of a question as drawn, to grade and show it later exactly as it was."""
     return question.model_dump(mode="json", exclude={"line"})
@@ -92,7 +87,9 @@ def snapshot(question: Question) -> dict[str, Any]:
 
 def restore(data: dict[str, Any]) -> Question:
     """The question a snapshot was taken of."""
-    return _QUESTION.validate_python(data)
+    from course.qtypes import parse_question  # the registry loads every type module
+
+    return parse_question(data)
 
 
 def question_hash(question: Question) -> str:

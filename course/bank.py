@@ -4,15 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from course.content import pydantic_problems
 from course.errors import ContentError, Problem
-from course.model import QUESTION_TYPES, Question
+from course.model import Question
 from course.policy import BankPolicy, read_policy
+from course.qtypes import QUESTION_ADAPTER, QUESTION_TYPES
 from course.yamlio import LINE_KEY, load_yaml, read_text, strip_lines
 
-_QUESTION = TypeAdapter(Question)
 SUPPORTED_VERSIONS = (1,)
 
 
@@ -27,7 +27,7 @@ def parse_question(entry: Any, path: str | Path, index: int) -> Question:
         hint = "missing 'type'" if qtype is None else f"unknown type {qtype!r}"
         raise ContentError.single(path, line, f"{hint}; use one of: {', '.join(QUESTION_TYPES)}", qid)
     try:
-        question = _QUESTION.validate_python(strip_lines(entry))
+        question = QUESTION_ADAPTER.validate_python(strip_lines(entry))
     except ValidationError as exc:
         problems = pydantic_problems(exc, path, line, qid)
         # The discriminator adds the type name to each location; drop it for readability.

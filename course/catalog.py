@@ -9,6 +9,7 @@ from course.bank import load_bank
 from course.content import load_glossary, load_lessons, load_readings
 from course.errors import ContentError
 from course.model import GlossaryTerm, Lesson, Question, Reading
+from course.qtypes import AUTO_GRADED
 from course.text import normalise_quote
 
 
@@ -51,6 +52,15 @@ class Course:
     def questions_for(self, lesson_id: str) -> list[Question]:
         """The questions of one lesson, in bank order."""
         return list(self._questions_by_lesson.get(lesson_id, ()))
+
+    @cached_property
+    def self_graded(self) -> tuple[Question, ...]:
+        """The questions the machine grades: the only ones practice, review and self-tests draw."""
+        return tuple(q for q in self.questions if q.type in AUTO_GRADED)
+
+    def practice_questions_for(self, lesson_id: str) -> list[Question]:
+        """The machine-graded questions of one lesson, in bank order (essays need a grader)."""
+        return [q for q in self.questions_for(lesson_id) if q.type in AUTO_GRADED]
 
     def anchor_for(self, source: str, quote: str) -> str | None:
         """Return the paragraph anchor of the reading that holds a quote, or None."""

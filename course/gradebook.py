@@ -21,6 +21,7 @@ class AttemptScore:
 
     submitted_at: datetime
     score: float
+    pending: bool = False  # essays in it await an instructor: its score is not final
 
 
 def counted_score(attempts: Sequence[AttemptScore], counting: str) -> float | None:
@@ -59,12 +60,18 @@ def final_points(possible: float, counting: str, submitted: Sequence[AttemptScor
                  started: int) -> tuple[float | None, str]:
     """The points that count for one learner on one assignment, and why.
 
-    The one rule every page and export uses: an override wins ("overridden"); else the counted
-    score of the submitted attempts ("graded"); else "in progress" when an attempt is open (only
-    until its deadline: overdue attempts are closed before grades are read) or "missing".
+    The one rule every page and export uses: an override wins ("overridden"); else, while an
+    attempt that could count awaits essay grading, "awaiting grading" with the points of the fully
+    graded attempts so far (None if there are none), so an export never clears a grade an LMS
+    already holds; else the counted score of the submitted attempts ("graded"); else "in progress"
+    when an attempt is open (only until its deadline: overdue attempts are closed before grades are
+    read) or "missing".
     """
     if override is not None:
         return override, "overridden"
+    if any(a.pending for a in submitted):
+        graded = counted_score([a for a in submitted if not a.pending], counting)
+        return points(graded, possible), "awaiting grading"
     counted = counted_score(submitted, counting)
     if counted is None:
         return None, "in progress" if started else "missing"

@@ -11,6 +11,10 @@ Responses are plain Python values, never a request:
 | numeric           | str as typed (or a number)                | 1 if within answer ± tolerance, else 0       |
 | matching          | dict left -> chosen right                 | pairs matched correctly / pairs              |
 | ordering          | list of items in the learner's order      | items in their correct position / items      |
+| cloze             | list of strings, one per blank            | blanks right / blanks                        |
+| essay             | str                                       | pending until an instructor grades it with the rubric |
+
+Each type's grader lives in its module under course/qtypes; `grade` dispatches to it.
 
 Multiple response uses "right minus wrong" so that ticking every box scores 0, not the share of
 keys it happens to include; each choice is still reported as a part, right or wrong.
@@ -20,20 +24,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from course.model import (
-    Matching,
-    MultipleResponse,
-    Numeric,
-    Ordering,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from course.model import Question
 from course.text import normalise_quote
 
 EPSILON = 1e-9
@@ -48,6 +42,9 @@ class Grade:
     parts: tuple[bool, ...] = ()  # per choice, pair or position: right or wrong
     feedback: tuple[str, ...] = ()  # the feedback for what the learner picked or typed
     note: str | None = None  # e.g. why a numeric answer could not be read
+    pending: bool = False  # an answer that waits for a person to grade it (an essay)
+    rubric: tuple[int, ...] = ()  # graded by a person: the level picked per rubric criterion
+    comment: str | None = None  # graded by a person: the grader's comment to the learner
 
     @property
     def correct(self) -> bool:
@@ -60,23 +57,18 @@ class Grade:
         return EPSILON < self.score < 1 - EPSILON
 
 
-Grader = Callable[[Any, Any], Grade]
-GRADERS: dict[str, Grader] = {}
-
-
-def grader(qtype: str) -> Callable[[Grader], Grader]:
-    """Register a grader for a question type."""
-
-    def register(fn: Grader) -> Grader:
-        GRADERS[qtype] = fn
-        return fn
-
-    return register
-
-
 def grade(question: Question, response: Any) -> Grade:
-    """Grade a response with the grader registered for the question's type."""
-    return GRADERS[question.type](question, response)
+    """Grade a response with its type's grader."""
+    from course.qtypes import type_of  # the registry imports this module
+
+    return type_of(question).grade(question, response)
+
+
+def correct_response(question: Question) -> Any:
+    """The response that scores 1, for showing the answer after feedback (an essay: its model answer)."""
+    from course.qtypes import type_of
+
+    return type_of(question).correct_response(question)
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
@@ -138,118 +130,3 @@ def is_non_finite(raw: Any, unit: str | None = None) -> bool:
     """Whether the input reads as a number too large for a float (or not a number at all, like NaN)."""
     value = _read_number(raw, unit)
     return value is not None and not math.isfinite(value)
-
-
-def _chosen_feedback(choices: Iterable[Any], picked: Iterable[int]) -> tuple[str, ...]:
-    listed = list(choices)
-    return tuple(listed[i].feedback for i in sorted(picked) if 0 <= i < len(listed))
-
-
-@grader("single_choice")
-def grade_single_choice(question: SingleChoice, response: int | None) -> Grade:
-    """One point for the key."""
-    if response is None or not 0 <= int(response) < len(question.choices):
-        return Grade(0.0, answered=False)
-    choice = question.choices[int(response)]
-    return Grade(1.0 if choice.correct else 0.0, answered=True, parts=(choice.correct,), feedback=(choice.feedback,))
-
-
-@grader("multiple_response")
-def grade_multiple_response(question: MultipleResponse, response: Iterable[int] | None) -> Grade:
-    """Right minus wrong: hits over keys, less false picks over distractors, floored at 0."""
-    picked = {int(i) for i in (response or ()) if 0 <= int(i) < len(question.choices)}
-    if not picked:
-        return Grade(0.0, answered=False, parts=tuple(not c.correct for c in question.choices))
-    keys = [i for i, c in enumerate(question.choices) if c.correct]
-    distractors = [i for i, c in enumerate(question.choices) if not c.correct]
-    hits = sum(1 for i in keys if i in picked)
-    false_picks = sum(1 for i in distractors if i in picked)
-    score = max(0.0, hits / len(keys) - false_picks / len(distractors))
-    parts = tuple((i in picked) == c.correct for i, c in enumerate(question.choices))
-    return Grade(round(score, 6), answered=True, parts=parts, feedback=_chosen_feedback(question.choices, picked))
-
-
-@grader("true_false")
-def grade_true_false(question: TrueFalse, response: bool | None) -> Grade:
-    """One point for the right truth value."""
-    if response is None:
-        return Grade(0.0, answered=False)
-    right = bool(response) == question.answer
-    feedback = question.feedback_if_true if response else question.feedback_if_false
-    return Grade(1.0 if right else 0.0, answered=True, parts=(right,), feedback=(feedback,))
-
-
-@grader("short_answer")
-def grade_short_answer(question: ShortAnswer, response: str | None) -> Grade:
-    """One point if the normalised answer equals a normalised accepted answer."""
-    given = normalise_answer(response or "")
-    if not given:
-        return Grade(0.0, answered=False)
-    accepted = {normalise_answer(a) for a in question.accept}
-    variants = {given, given.removeprefix("the ")}
-    right = bool(variants & (accepted | {a.removeprefix("the ") for a in accepted}))
-    feedback = () if right or not question.feedback else (question.feedback,)
-    return Grade(1.0 if right else 0.0, answered=True, parts=(right,), feedback=feedback)
-
-
-@grader("numeric")
-def grade_numeric(question: Numeric, response: Any) -> Grade:
-    """One point within answer ± tolerance; unreadable input is reported, not guessed."""
-    if response is None or (isinstance(response, str) and not response.strip()):
-        return Grade(0.0, answered=False)
-    value = parse_number(response, question.unit)
-    if value is None:
-        return Grade(0.0, answered=True, parts=(False,), note=NOT_A_NUMBER)
-    # Slack for float error, which grows with magnitude (1000000000.4 - 1000000000.3 > 0.1).
-    slack = EPSILON + 4 * math.ulp(max(abs(value), abs(question.answer)))
-    right = abs(value - question.answer) <= question.tolerance + slack
-    return Grade(1.0 if right else 0.0, answered=True, parts=(right,))
-
-
-@grader("matching")
-def grade_matching(question: Matching, response: dict[str, str] | None) -> Grade:
-    """Per pair: the share of left items matched to their right item."""
-    response = response or {}
-    if not any(response.get(p.left) for p in question.pairs):
-        return Grade(0.0, answered=False, parts=tuple(False for _ in question.pairs))
-    parts = tuple(response.get(p.left) == p.right for p in question.pairs)
-    return Grade(round(sum(parts) / len(parts), 6), answered=True, parts=parts)
-
-
-def _ordering_pairs_score(question: Ordering, order: list[str]) -> float:
-    position = {item: i for i, item in enumerate(order)}
-    seq = question.sequence
-    pairs = [(a, b) for i, a in enumerate(seq) for b in seq[i + 1:]]
-    return sum(1 for a, b in pairs if position[a] < position[b]) / len(pairs)
-
-
-@grader("ordering")
-def grade_ordering(question: Ordering, response: list[str] | None, rule: str = "positions") -> Grade:
-    """Items in their correct position / items ("positions"), or ordered pairs kept ("pairs")."""
-    order = list(response or [])
-    if sorted(order) != sorted(question.sequence):
-        answered = any(order)
-        return Grade(0.0, answered=answered, parts=tuple(False for _ in question.sequence),
-                     note="Give every item a different position." if answered else None)
-    parts = tuple(a == b for a, b in zip(order, question.sequence))
-    score = sum(parts) / len(parts) if rule == "positions" else _ordering_pairs_score(question, order)
-    return Grade(round(score, 6), answered=True, parts=parts)
-
-
-def correct_response(question: Question) -> Any:
-    """The response that scores 1, for showing the answer after feedback."""
-    if isinstance(question, SingleChoice):
-        return next(i for i, c in enumerate(question.choices) if c.correct)
-    if isinstance(question, MultipleResponse):
-        return frozenset(i for i, c in enumerate(question.choices) if c.correct)
-    if isinstance(question, TrueFalse):
-        return question.answer
-    if isinstance(question, ShortAnswer):
-        return question.accept[0]
-    if isinstance(question, Numeric):
-        return question.answer
-    if isinstance(question, Matching):
-        return {p.left: p.right for p in question.pairs}
-    if isinstance(question, Ordering):
-        return list(question.sequence)
-    raise TypeError(f"no correct response for {type(question).__name__}")

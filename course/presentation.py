@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from course.model import Matching, MultipleResponse, Ordering, Question, SingleChoice
+from course.model import Question
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class Presentation:
     choice_order: tuple[int, ...] = ()  # choice types: indices of question.choices, as shown
     options: tuple[str, ...] = ()  # matching: right-hand options (pairs' rights and distractors), as shown
     items: tuple[str, ...] = ()  # ordering: the items, shuffled
+    blank_options: tuple[tuple[str, ...], ...] = ()  # cloze: each blank's dropdown options, as shown (() for typed)
 
 
 def rng_for(seed: str, question_id: str) -> random.Random:
@@ -23,23 +24,6 @@ def rng_for(seed: str, question_id: str) -> random.Random:
 
 def present(question: Question, seed: str, shuffle: bool = True) -> Presentation:
     """Decide the display order of a question's parts for this seed."""
-    rng = rng_for(seed, question.id)
-    if isinstance(question, (SingleChoice, MultipleResponse)):
-        order = list(range(len(question.choices)))
-        if shuffle:
-            rng.shuffle(order)
-        return Presentation(choice_order=tuple(order))
-    if isinstance(question, Matching):
-        options = [p.right for p in question.pairs] + list(question.distractors)
-        if shuffle:
-            rng.shuffle(options)
-        return Presentation(options=tuple(options))
-    if isinstance(question, Ordering):
-        items = list(question.sequence)
-        # Shown already in order, the question would answer itself: reshuffle until it is not.
-        for _ in range(20):
-            rng.shuffle(items)
-            if items != list(question.sequence):
-                break
-        return Presentation(items=tuple(items))
-    return Presentation()
+    from course.qtypes import type_of  # the registry imports this module
+
+    return type_of(question).present(question, rng_for(seed, question.id), shuffle)

@@ -9,7 +9,8 @@ from pathlib import Path
 from course.bank import load_bank_with_policy
 from course.content import load_glossary, load_lessons, load_readings
 from course.errors import ContentError, Problem
-from course.model import BLOOM_LEVELS, QUESTION_TYPES, GlossaryTerm, Lesson, Question, Reading
+from course.model import BLOOM_LEVELS, GlossaryTerm, Lesson, Question, Reading
+from course.qtypes import QUESTION_TYPES, SingleChoice, type_of
 from course.policy import BankPolicy
 from course.text import normalise_quote, word_count
 
@@ -184,6 +185,11 @@ def check_evidence(report: Report, bank_path: Path) -> list[Problem]:
             if not any(quote in p for p in paragraphs):
                 problems.append(Problem(path, q.line, f"evidence {number}: quote not found verbatim in one paragraph of {evidence.source}: "
                                         f"\"{quote[:60]}...\"; copy it exactly from lessons/sources/{evidence.source}.md", q.id))
+        for source, text in type_of(q).verbatim_passages(q):
+            passage = normalise_quote(text)
+            if source in readings and not any(passage in p for p in readings[source]):
+                problems.append(Problem(path, q.line, f"the passage with its blanks filled in is not verbatim in one paragraph of {source}: "
+                                        f"\"{passage[:60]}...\"; copy it exactly from lessons/sources/{source}.md", q.id))
         if q.lesson in multi_source and len(q.sources) < report.policy.min_synthesis_sources:
             problems.append(Problem(path, q.line, f"a question of {q.lesson} must cite at least {report.policy.min_synthesis_sources} different sources", q.id))
     return problems
@@ -228,8 +234,8 @@ def key_positions(questions: list[Question]) -> Counter[int]:
     """Count single-choice keys by position (1 = first choice)."""
     positions: Counter[int] = Counter()
     for q in questions:
-        if q.type == "single_choice":
-            positions[[c.correct for c in q.choices].index(True) + 1] += 1  # type: ignore[union-attr]
+        if isinstance(q, SingleChoice):
+            positions[[c.correct for c in q.choices].index(True) + 1] += 1
     return positions
 
 
@@ -275,8 +281,7 @@ def summary_table(report: Report) -> str:
              f"{len(report.glossary)} glossary terms, {len(qs)} questions.", ""]
     per_lesson = Counter(q.lesson for q in qs)
     types = list(QUESTION_TYPES)
-    short = {"single_choice": "single", "multiple_response": "multi", "true_false": "t/f", "short_answer": "short",
-             "numeric": "num", "matching": "match", "ordering": "order"}
+    short = {name: qtype.short for name, qtype in QUESTION_TYPES.items()}
     header = f"{'lesson':<26}{'total':>6}" + "".join(f"{short[t]:>7}" for t in types) + "".join(f"{b[:5]:>7}" for b in BLOOM_LEVELS)
     lines += [header, "-" * len(header)]
     rows = [lesson.id for lesson in report.lessons] + sorted(set(per_lesson) - {lesson.id for lesson in report.lessons})

@@ -7,12 +7,21 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 import markdown
 
 from course.model import Choice, Question
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A format cannot carry a question; `reason` is written into the file and shown to whoever exports."""
+
+    reason: str
+    details: tuple[str, ...] = ()  # lines that help a person re-create it by hand (written as comments)
 
 # Moodle's fixed list of answer grades (question_bank::fraction_options_full() / get_grade_options()),
 # as percentages. An import whose grade is not in this list (within 0.00001 of a fraction) fails

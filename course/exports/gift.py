@@ -42,29 +42,15 @@ import re
 from collections.abc import Iterable
 
 from course.exports._questions import (
-    accepted_answers,
+    Unsupported,
     fraction_text,
     general_feedback,
     lesson_order,
-    multiple_response_weights,
-    number_text,
     plain_markdown,
-    to_plain,
-    unit_note,
 )
-from course.model import (
-    Matching,
-    MultipleResponse,
-    Numeric,
-    Ordering,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from course.model import Question
 
 CATEGORY_ROOT = "$course$/Oversight"
-UNSUPPORTED_TYPES = frozenset({"ordering"})  # written as comments only, not imported by Moodle
 SPECIAL = "\\~=#{}:"
 # Moodle reads "%n%" at the start of an answer as its weight; such a text needs an explicit weight.
 _LOOKS_WEIGHTED = re.compile(r"^%-*[0-9]{1,2}\.?[0-9]*%")
@@ -83,12 +69,12 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
-def _md(text: str) -> str:
+def md(text: str) -> str:
     """A Markdown text, escaped for GIFT."""
     return escape(plain_markdown(text).strip())
 
 
-def _answer(mark: str, body: str, feedback: str | None = None, guard: float | None = None) -> str:
+def answer(mark: str, body: str, feedback: str | None = None, guard: float | None = None) -> str:
     """One answer line: ``mark`` (``=``, ``~``, ``~%w%``) + escaped ``body`` + ``#feedback``.
 
     Moodle reads a leading ``%n%`` as a weight wherever a weight may stand (after ``~`` in multiple
@@ -98,107 +84,55 @@ def _answer(mark: str, body: str, feedback: str | None = None, guard: float | No
         mark = f"{mark}%{fraction_text(guard)}%"
     line = f"\t{mark}{body}"
     if feedback:
-        line += "#" + _md(feedback)
+        line += "#" + md(feedback)
     return line
 
 
-def _head(question: Question, prompt_extra: str = "") -> str:
+def head(question: Question, prompt_extra: str = "") -> str:
+    """A comment naming the question, then ``::id::[markdown]prompt``."""
     return (f"// {question.id} ({question.type}, objective {question.objective}, "
             f"difficulty {question.difficulty}, {question.bloom})\n"
-            f"::{escape(question.id)}::[markdown]{_md(question.prompt + prompt_extra)}")
+            f"::{escape(question.id)}::[markdown]{md(question.prompt + prompt_extra)}")
 
 
-def _general(question: Question) -> str:
-    return "\t####" + _md(general_feedback(question))
+def general(question: Question) -> str:
+    """The general feedback line: explanation and evidence."""
+    return "\t####" + md(general_feedback(question))
 
 
-def _single_choice(question: SingleChoice) -> str:
-    lines = [_answer("=", _md(c.text), c.feedback) if c.correct else _answer("~", _md(c.text), c.feedback, guard=0.0)
-             for c in question.choices]
-    return _head(question) + "{\n" + "\n".join(lines) + "\n" + _general(question) + "\n}"
+def block(question: Question, lines: list[str], prompt_extra: str = "") -> str:
+    """A whole question: head, ``{``, the answer lines, the general feedback, ``}``."""
+    return head(question, prompt_extra) + "{\n" + "\n".join(lines) + "\n" + general(question) + "\n}"
 
 
-def _multiple_response(question: MultipleResponse) -> str:
-    weights = multiple_response_weights(question.choices)
-    lines = [_answer(f"~%{fraction_text(w)}%", _md(c.text), c.feedback)
-             for c, w in zip(question.choices, weights, strict=True)]
-    return _head(question) + "{\n" + "\n".join(lines) + "\n" + _general(question) + "\n}"
-
-
-def _true_false(question: TrueFalse) -> str:
-    # Moodle: first feedback = shown for a wrong answer, second = shown for a right answer.
-    if question.answer:
-        key, if_wrong, if_right = "TRUE", question.feedback_if_false, question.feedback_if_true
-    else:
-        key, if_wrong, if_right = "FALSE", question.feedback_if_true, question.feedback_if_false
-    return (_head(question) + "{" + key + "#" + _md(if_wrong) + "#" + _md(if_right)
-            + _general(question).lstrip("\t") + "}")
-
-
-def _short_answer(question: ShortAnswer) -> str:
-    answers = accepted_answers(question.accept)
-    usable = [a for a in answers if "->" not in a]
-    note = ""
-    if len(usable) < len(answers):
-        left_out = ", ".join(a for a in answers if "->" in a)
-        note = f"// note: GIFT cannot carry '->' in a short answer; left out: {left_out}\n"
-    # A literal * in an answer is written \* (Moodle's short answer reads a bare * as a wildcard).
-    lines = [_answer("=", escape(a.strip().replace("*", "\\*")), guard=100.0) for a in usable]
-    if question.feedback:
-        lines.append(_answer("=%0%", "*", question.feedback))
-    return note + _head(question) + "{\n" + "\n".join(lines) + "\n" + _general(question) + "\n}"
-
-
-def _numeric(question: Numeric) -> str:
-    answer = f"\t={number_text(question.answer)}:{number_text(question.tolerance)}"
-    return _head(question, unit_note(question.unit)) + "{#\n" + answer + "\n" + _general(question) + "\n}"
-
-
-def _matching(question: Matching) -> str:
-    lines = [f"\t={_md(p.left).replace('->', '→')} -> {escape(to_plain(p.right))}" for p in question.pairs]
-    lines += [f"\t= -> {escape(to_plain(d))}" for d in question.distractors]
-    return _head(question) + "{\n" + "\n".join(lines) + "\n" + _general(question) + "\n}"
-
-
-def _ordering(question: Ordering) -> str:
+def _not_imported(question: Question, reason: str, details: tuple[str, ...] = ()) -> str:
+    """A block of ``//`` comments (which Moodle skips) saying why the question is not in the file."""
     def one_line(text: str) -> str:
         return " ".join(text.split())
 
-    lines = [
-        f"// {question.id} (ordering, objective {question.objective}) is NOT imported: GIFT has no ordering type.",
-        "// Import it from the Moodle XML export (ordering question type, standard in Moodle 4.4+).",
+    return "\n".join([
+        f"// {question.id} ({question.type}, objective {question.objective}) is NOT imported: {reason}.",
         f"// Prompt: {one_line(question.prompt)}",
-        "// Correct order:",
-        *(f"//   {i}. {one_line(item)}" for i, item in enumerate(question.sequence, start=1)),
-    ]
-    return "\n".join(lines)
-
-
-_WRITERS = {
-    "single_choice": _single_choice,
-    "multiple_response": _multiple_response,
-    "true_false": _true_false,
-    "short_answer": _short_answer,
-    "numeric": _numeric,
-    "matching": _matching,
-    "ordering": _ordering,
-}
+        *(f"// {one_line(line) if line.strip() == line else '  ' + one_line(line)}" for line in details),
+    ])
 
 
 def to_gift(questions: Iterable[Question]) -> str:
     """The questions as one GIFT file (UTF-8 text), grouped into one category per lesson."""
+    from course.qtypes import type_of  # the type modules import this one for its helpers
+
     ordered = lesson_order(questions)
-    skipped = sum(q.type in UNSUPPORTED_TYPES for q in ordered)
+    written = [(q, type_of(q).to_gift(q)) for q in ordered]
+    skipped = sum(isinstance(body, Unsupported) for _, body in written)
     blocks = [
         "// Oversight question bank, GIFT format for Moodle (Question bank > Import > GIFT format).\n"
-        f"// {len(ordered) - skipped} questions; {skipped} ordering questions are comments only "
-        "(GIFT has no ordering type).\n"
+        f"// {len(ordered) - skipped} questions; {skipped} are comments only (GIFT cannot express them).\n"
         "// See docs/question-exports.md."
     ]
     lesson = None
-    for question in ordered:
+    for question, body in written:
         if question.lesson != lesson:
             lesson = question.lesson
             blocks.append(f"// lesson {lesson}\n$CATEGORY: {CATEGORY_ROOT}/{lesson}")
-        blocks.append(_WRITERS[question.type](question))
+        blocks.append(_not_imported(question, body.reason, body.details) if isinstance(body, Unsupported) else body)
     return "\n\n".join(blocks) + "\n"

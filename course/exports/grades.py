@@ -49,7 +49,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from course.csvsafe import safe_cell
 
 FORMATS = ("long", "wide", "canvas", "moodle")
-STATUSES = ("graded", "overridden", "missing", "in progress", "excused")
+STATUSES = ("graded", "overridden", "missing", "in progress", "excused", "awaiting grading")
 
 LONG_HEADER = ("email", "section", "assignment_id", "assignment", "points", "points_possible", "percent",
                "status", "attempts", "submitted_at")

@@ -44,43 +44,25 @@ repeated item scores 0 (Moodle's drag-and-drop cannot repeat one); links to the 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from course.exports._questions import (
-    accepted_answers,
+    Unsupported,
     fraction_text,
     general_feedback,
     lesson_order,
-    multiple_response_weights,
-    number_text,
     to_html,
     to_inline_html,
-    to_plain,
     xml_safe,
 )
-from course.model import (
-    Matching,
-    MultipleResponse,
-    Numeric,
-    Ordering,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from course.model import Choice, Question
+
+if TYPE_CHECKING:
+    from course.qtypes.base import QuestionType
 
 CATEGORY_ROOT = "$course$/Oversight"
-UNSUPPORTED_TYPES: frozenset[str] = frozenset()  # ordering needs Moodle 4.4+ (or the qtype_ordering plugin)
-QTYPES = {
-    "single_choice": "multichoice",
-    "multiple_response": "multichoice",
-    "true_false": "truefalse",
-    "short_answer": "shortanswer",
-    "numeric": "numerical",
-    "matching": "matching",
-    "ordering": "ordering",
-}
 
 
 def _cdata(text: str) -> str:
@@ -93,146 +75,72 @@ def _comment(text: str) -> str:
     return "<!-- " + xml_safe(text).replace("--", "- -") + " -->"
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """Escaped plain text (no CDATA)."""
     return escape(xml_safe(text))
 
 
-def _text(tag: str, html: str, indent: str, fmt: str = "html") -> str:
+def text(tag: str, html: str, indent: str, fmt: str = "html") -> str:
     """``<tag format="html"><text><![CDATA[...]]></text></tag>``."""
     return f'{indent}<{tag} format="{fmt}">\n{indent}  <text>{_cdata(html)}</text>\n{indent}</{tag}>'
 
 
-def _answer(fraction: str, text: str, feedback_html: str | None, indent: str = "    ",
-            fmt: str = "html") -> str:
-    """An ``<answer>``; ``text`` is HTML (CDATA) or, with ``fmt="plain_text"``, escaped plain text."""
-    body = _cdata(text) if fmt == "html" else _plain(text)
+def answer(fraction: str, content: str, feedback_html: str | None, indent: str = "    ",
+           fmt: str = "html") -> str:
+    """An ``<answer>``; ``content`` is HTML (CDATA) or, with ``fmt="plain_text"``, escaped plain text."""
+    body = _cdata(content) if fmt == "html" else plain(content)
     lines = [f'{indent}<answer fraction="{fraction}" format="{fmt}">', f"{indent}  <text>{body}</text>"]
     if feedback_html:
-        lines.append(_text("feedback", feedback_html, indent + "  "))
+        lines.append(text("feedback", feedback_html, indent + "  "))
     lines.append(f"{indent}</answer>")
     return "\n".join(lines)
 
 
-def _combined_feedback(indent: str = "    ") -> list[str]:
-    return [_text(tag, "", indent) for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")]
+def combined_feedback(indent: str = "    ") -> list[str]:
+    """Empty right / partly right / wrong feedback, as Moodle's own export writes them."""
+    return [text(tag, "", indent) for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")]
 
 
-def _header(question: Question) -> list[str]:
+def _header(question: Question, qtype: QuestionType) -> list[str]:
     tags = [question.lesson, question.objective, f"bloom-{question.bloom}", f"difficulty-{question.difficulty}"]
     return [
         "  " + _comment(f"{question.id} ({question.type})"),
-        f'  <question type="{QTYPES[question.type]}">',
-        f"    <name>\n      <text>{_plain(question.id)}</text>\n    </name>",
-        _text("questiontext", to_html(question.prompt), "    "),
-        _text("generalfeedback", to_html(general_feedback(question)), "    "),
+        f'  <question type="{qtype.moodle_qtype(question)}">',
+        f"    <name>\n      <text>{plain(question.id)}</text>\n    </name>",
+        text("questiontext", qtype.moodle_questiontext(question), "    "),
+        text("generalfeedback", to_html(general_feedback(question)), "    "),
         "    <defaultgrade>1</defaultgrade>",
         "    <hidden>0</hidden>",
-        f"    <idnumber>{_plain(question.id)}</idnumber>",
-        "    <tags>\n" + "\n".join(f"      <tag><text>{_plain(t)}</text></tag>" for t in tags) + "\n    </tags>",
+        f"    <idnumber>{plain(question.id)}</idnumber>",
+        "    <tags>\n" + "\n".join(f"      <tag><text>{plain(t)}</text></tag>" for t in tags) + "\n    </tags>",
     ]
 
 
-def _choices(question: SingleChoice | MultipleResponse) -> list[str]:
-    single = isinstance(question, SingleChoice)
-    weights = [100.0 if c.correct else 0.0 for c in question.choices] if single \
-        else multiple_response_weights(question.choices)
+def choices_body(choices: Sequence[Choice], weights: Sequence[float], single: bool) -> list[str]:
+    """A multichoice body: settings, then each choice with its grade (percent) and feedback."""
     lines = [
         f"    <single>{'true' if single else 'false'}</single>",
         "    <shuffleanswers>true</shuffleanswers>",
         "    <answernumbering>abc</answernumbering>",
-        *_combined_feedback(),
+        *combined_feedback(),
     ]
     if not single:
         lines.append("    <shownumcorrect/>")
-    lines += [_answer(fraction_text(w), to_inline_html(c.text), to_inline_html(c.feedback))
-              for c, w in zip(question.choices, weights, strict=True)]
+    lines += [answer(fraction_text(w), to_inline_html(c.text), to_inline_html(c.feedback))
+              for c, w in zip(choices, weights, strict=True)]
     return lines
 
 
-def _true_false(question: TrueFalse) -> list[str]:
-    return [
-        _answer("100" if question.answer else "0", "true", to_inline_html(question.feedback_if_true),
-                fmt="plain_text"),
-        _answer("0" if question.answer else "100", "false", to_inline_html(question.feedback_if_false),
-                fmt="plain_text"),
-    ]
-
-
-def _short_answer(question: ShortAnswer) -> list[str]:
-    lines = ["    <usecase>0</usecase>"]
-    lines += [_answer("100", a.strip().replace("*", "\\*"), None, fmt="plain_text")
-              for a in accepted_answers(question.accept)]
-    if question.feedback:
-        lines.append(_answer("0", "*", to_inline_html(question.feedback), fmt="plain_text"))
-    return lines
-
-
-def _numeric(question: Numeric) -> list[str]:
-    lines = [
-        '    <answer fraction="100" format="plain_text">',
-        f"      <text>{number_text(question.answer)}</text>",
-        f"      <tolerance>{number_text(question.tolerance)}</tolerance>",
-        "    </answer>",
-    ]
-    if question.unit:
-        lines += [
-            "    <units>",
-            "      <unit>",
-            "        <multiplier>1</multiplier>",
-            f"        <unit_name>{_plain(question.unit)}</unit_name>",
-            "      </unit>",
-            "    </units>",
-            "    <unitgradingtype>0</unitgradingtype>",  # the unit is optional and not graded
-            "    <unitpenalty>0</unitpenalty>",
-            "    <showunits>0</showunits>",  # typed in the answer box
-            "    <unitsleft>0</unitsleft>",
-        ]
-    return lines
-
-
-def _subquestion(left_html: str, right: str) -> str:
+def subquestion(left_html: str, right: str) -> str:
+    """A matching pair (an empty left side is Moodle's "extra answer")."""
     return (f'    <subquestion format="html">\n      <text>{_cdata(left_html)}</text>\n'
-            f"      <answer>\n        <text>{_plain(right)}</text>\n      </answer>\n    </subquestion>")
-
-
-def _matching(question: Matching) -> list[str]:
-    lines = ["    <shuffleanswers>true</shuffleanswers>", *_combined_feedback(), "    <shownumcorrect/>"]
-    lines += [_subquestion(to_inline_html(p.left), to_plain(p.right)) for p in question.pairs]
-    lines += [_subquestion("", to_plain(d)) for d in question.distractors]
-    return lines
-
-
-def _ordering(question: Ordering) -> list[str]:
-    lines = [
-        "    <layouttype>VERTICAL</layouttype>",
-        "    <selecttype>ALL</selecttype>",
-        f"    <selectcount>{len(question.sequence)}</selectcount>",
-        "    <gradingtype>ABSOLUTE_POSITION</gradingtype>",
-        "    <showgrading>SHOW</showgrading>",
-        "    <numberingstyle>none</numberingstyle>",
-        *_combined_feedback(),
-        "    <shownumcorrect/>",
-    ]
-    lines += [_answer(f"{position}", to_inline_html(item), None)
-              for position, item in enumerate(question.sequence, start=1)]
-    return lines
-
-
-_BODIES = {
-    "single_choice": _choices,
-    "multiple_response": _choices,
-    "true_false": _true_false,
-    "short_answer": _short_answer,
-    "numeric": _numeric,
-    "matching": _matching,
-    "ordering": _ordering,
-}
+            f"      <answer>\n        <text>{plain(right)}</text>\n      </answer>\n    </subquestion>")
 
 
 def _category(lesson: str) -> str:
     return ("  " + _comment(f"lesson {lesson}") + "\n"
             '  <question type="category">\n'
-            f"    <category>\n      <text>{_plain(f'{CATEGORY_ROOT}/{lesson}')}</text>\n    </category>\n"
+            f"    <category>\n      <text>{plain(f'{CATEGORY_ROOT}/{lesson}')}</text>\n    </category>\n"
             '    <info format="html">\n      <text></text>\n    </info>\n'
             "  </question>")
 
@@ -243,12 +151,19 @@ def to_moodle_xml(questions: Iterable[Question]) -> bytes:
              "<!-- Oversight question bank: Moodle XML (Question bank > Import > Moodle XML format). "
              "See docs/question-exports.md. -->",
              "<quiz>"]
+    from course.qtypes import type_of  # the type modules import this one for its helpers
+
     lesson = None
     for question in lesson_order(questions):
+        qtype = type_of(question)
+        body = qtype.to_moodle_xml(question)
+        if isinstance(body, Unsupported):
+            parts.append("  " + _comment(f"{question.id} ({question.type}) is not exported: {body.reason}"))
+            continue
         if question.lesson != lesson:
             lesson = question.lesson
             parts.append(_category(lesson))
-        parts += _header(question) + _BODIES[question.type](question) + ["  </question>"]
+        parts += _header(question, qtype) + body + ["  </question>"]
     parts.append("</quiz>")
     return ("\n".join(parts) + "\n").encode("utf-8")
 

@@ -57,60 +57,36 @@ import io
 import itertools
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 from course.exports._questions import (
-    accepted_answers,
+    Unsupported,
     general_feedback,
     lesson_order,
-    number_text,
-    numeric_bounds,
-    ordering_instruction,
     to_html,
-    to_inline_html,
-    to_plain,
-    unit_note,
     xml_safe,
 )
-from course.model import (
-    Matching,
-    MultipleResponse,
-    Numeric,
-    Ordering,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
-from course.presentation import present
+from course.model import Question
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
-QUESTION_TYPES = {
-    "single_choice": "multiple_choice_question",
-    "multiple_response": "multiple_answers_question",
-    "true_false": "true_false_question",
-    "short_answer": "short_answer_question",
-    "numeric": "numerical_question",
-    "matching": "matching_question",
-    "ordering": "matching_question",  # "Position k -> item"; Classic Quizzes has no ordering type
-}
-UNSUPPORTED_TYPES: frozenset[str] = frozenset()  # ordering is exported as matching
 POINTS = "1.0"
 EXPORT_SEED = "export"  # fixed shuffle seed, so the same bank always gives the same file
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed timestamps: identical input gives identical bytes
 
 
-class _Item:
+class QtiItem:
     """Builds one ``<item>``: presentation, response processing and feedback, in Canvas's order."""
 
-    def __init__(self, section: ET.Element, question: Question, ids: itertools.count) -> None:
-        self.question, self.ids = question, ids
+    def __init__(self, section: ET.Element, question: Question, question_type: str, ids: itertools.count[int]) -> None:
+        self.question: Any = question  # the type module that fills the item reads its own fields
+        self.qti_type, self.ids = question_type, ids
         self.item = ET.SubElement(section, "item", ident=question.id, title=question.id)
         self.answer_ids: list[str] = []
         meta = ET.SubElement(ET.SubElement(self.item, "itemmetadata"), "qtimetadata")
         self._meta = meta
-        self._field("question_type", QUESTION_TYPES[question.type])
+        self._field("question_type", question_type)
         self._field("points_possible", POINTS)
         self._answer_ids_field = self._field("original_answer_ids", "")
         self.presentation = ET.SubElement(self.item, "presentation")
@@ -133,13 +109,14 @@ class _Item:
             mattext.set("texttype", "text/html")
         mattext.text = xml_safe(text)
 
-    def start_processing(self) -> ET.Element:
+    def start_processing(self, feedback_html: str | None = None) -> ET.Element:
+        """``<resprocessing>`` with SCORE and the general feedback (explanation and evidence, unless given)."""
         processing = ET.SubElement(self.item, "resprocessing")
         outcomes = ET.SubElement(processing, "outcomes")
         ET.SubElement(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
         # General feedback first, shown whatever the answer (Canvas's "neutral comments").
         self.condition(processing, "Yes", feedback="general_fb").append(ET.Element("other"))
-        self.feedback.append(("general_fb", to_html(general_feedback(self.question))))
+        self.feedback.append(("general_fb", feedback_html or to_html(general_feedback(self.question))))
         return processing
 
     @staticmethod
@@ -167,13 +144,14 @@ class _Item:
             self.material(flow, html)
 
 
-def _prompt(item: _Item, extra: str = "") -> None:
-    _Item.material(item.presentation, to_html(item.question.prompt + extra))
+def prompt(item: QtiItem, extra: str = "") -> None:
+    """The prompt (plus `extra` Markdown) as the item's first material."""
+    QtiItem.material(item.presentation, to_html(item.question.prompt + extra))
 
 
-def _choice_item(item: _Item, choices: list[tuple[str, bool, str]], multiple: bool) -> None:
+def choice_item(item: QtiItem, choices: list[tuple[str, bool, str]], multiple: bool) -> None:
     """Shared by single choice, multiple response and true/false: (html, correct, feedback html)."""
-    _prompt(item)
+    prompt(item)
     lid = ET.SubElement(item.presentation, "response_lid", ident="response1",
                         rcardinality="Multiple" if multiple else "Single")
     render = ET.SubElement(lid, "render_choice")
@@ -181,7 +159,7 @@ def _choice_item(item: _Item, choices: list[tuple[str, bool, str]], multiple: bo
     for html, _, _ in choices:
         ident = item.new_id()
         idents.append(ident)
-        _Item.material(ET.SubElement(render, "response_label", ident=ident), html)
+        QtiItem.material(ET.SubElement(render, "response_label", ident=ident), html)
     item.answer_ids = idents
     processing = item.start_processing()
     for ident, (_, _, feedback) in zip(idents, choices, strict=True):
@@ -197,22 +175,7 @@ def _choice_item(item: _Item, choices: list[tuple[str, bool, str]], multiple: bo
         item.varequal(right, "response1", key)
 
 
-def _single_or_multiple(item: _Item) -> None:
-    question = item.question
-    assert isinstance(question, (SingleChoice, MultipleResponse))
-    choices = [(to_inline_html(c.text), c.correct, to_inline_html(c.feedback)) for c in question.choices]
-    _choice_item(item, choices, multiple=isinstance(question, MultipleResponse))
-
-
-def _true_false(item: _Item) -> None:
-    question = item.question
-    assert isinstance(question, TrueFalse)
-    _choice_item(item, [("True", question.answer, to_inline_html(question.feedback_if_true)),
-                        ("False", not question.answer, to_inline_html(question.feedback_if_false))],
-                 multiple=False)
-
-
-def _text_entry(item: _Item, decimal: bool) -> None:
+def text_entry(item: QtiItem, decimal: bool) -> None:
     """A typed answer box: ``render_fib`` (``fibtype="Decimal"`` for numbers), as Canvas writes it."""
     lid = ET.SubElement(item.presentation, "response_str", ident="response1", rcardinality="Single")
     if decimal:
@@ -221,44 +184,16 @@ def _text_entry(item: _Item, decimal: bool) -> None:
         ET.SubElement(ET.SubElement(lid, "render_fib"), "response_label", ident="answer1", rshuffle="No")
 
 
-def _short_answer(item: _Item) -> None:
-    question = item.question
-    assert isinstance(question, ShortAnswer)
-    _prompt(item)
-    _text_entry(item, decimal=False)
-    processing = item.start_processing()
-    right = item.condition(processing, "No", score="100")
-    for answer in accepted_answers(question.accept):
-        item.varequal(right, "response1", answer.strip())
-    if question.feedback:
-        item.condition(processing, "Yes", feedback="general_incorrect_fb").append(ET.Element("other"))
-        item.feedback.append(("general_incorrect_fb", to_inline_html(question.feedback)))
-
-
-def _numeric(item: _Item) -> None:
-    question = item.question
-    assert isinstance(question, Numeric)
-    _prompt(item, unit_note(question.unit))
-    _text_entry(item, decimal=True)
-    processing = item.start_processing()
-    either = ET.SubElement(item.condition(processing, "No", score="100"), "or")
-    item.varequal(either, "response1", number_text(question.answer))
-    low, high = numeric_bounds(question.answer, question.tolerance)
-    both = ET.SubElement(either, "and")
-    item.varequal(both, "response1", low, tag="vargte")
-    item.varequal(both, "response1", high, tag="varlte")
-
-
-def _dropdowns(item: _Item, lefts: list[str], rights: list[str], options: list[str]) -> None:
+def dropdowns(item: QtiItem, lefts: list[str], rights: list[str], options: list[str]) -> None:
     """Matching: one dropdown (``response_lid``) per left item, each listing every option."""
     option_ids = {text: item.new_id() for text in options}
     left_ids = [item.new_id() for _ in lefts]
     for left_id, left in zip(left_ids, lefts, strict=True):
         lid = ET.SubElement(item.presentation, "response_lid", ident=f"response_{left_id}", rcardinality="Single")
-        _Item.material(lid, left)
+        QtiItem.material(lid, left)
         render = ET.SubElement(lid, "render_choice")
         for text in options:
-            _Item.material(ET.SubElement(render, "response_label", ident=option_ids[text]), text, html=False)
+            QtiItem.material(ET.SubElement(render, "response_label", ident=option_ids[text]), text, html=False)
     item.answer_ids = left_ids
     processing = item.start_processing()
     share = f"{100 / len(lefts):.2f}"
@@ -267,33 +202,41 @@ def _dropdowns(item: _Item, lefts: list[str], rights: list[str], options: list[s
                       option_ids[right])
 
 
-def _matching(item: _Item) -> None:
-    question = item.question
-    assert isinstance(question, Matching)
-    _prompt(item)
-    shown = present(question, EXPORT_SEED).options  # rights and distractors, shuffled
-    _dropdowns(item, [to_inline_html(p.left) for p in question.pairs], [to_plain(p.right) for p in question.pairs],
-               [to_plain(o) for o in shown])
+def blanks(item: QtiItem, names: list[str], answers: list[list[str]]) -> None:
+    """Fill in multiple blanks / multiple dropdowns: one ``response_lid`` per blank named ``response_<name>``.
+
+    Each blank lists its answers (the first is right; for dropdowns the rest are the wrong
+    options, for typed blanks other right typings); credit is shared equally between blanks.
+    """
+    dropdowns = item.qti_type == "multiple_dropdowns_question"
+    share = f"{100 / len(names):.2f}"
+    right_ids = []
+    for name, options in zip(names, answers, strict=True):
+        lid = ET.SubElement(item.presentation, "response_lid", ident=f"response_{name}")
+        QtiItem.material(lid, name, html=False)
+        render = ET.SubElement(lid, "render_choice")
+        ids = [item.new_id() for _ in options]
+        for ident, text in zip(ids, options, strict=True):
+            QtiItem.material(ET.SubElement(render, "response_label", ident=ident),
+                             text, html=False)
+        item.answer_ids += ids
+        right_ids.append(ids[:1] if dropdowns else ids)
+    processing = item.start_processing()
+    for name, ids in zip(names, right_ids, strict=True):
+        condition = item.condition(processing, None, score=share, action="Add")
+        either = sub(condition, "or") if len(ids) > 1 else condition
+        for ident in ids:
+            item.varequal(either, f"response_{name}", ident)
 
 
-def _ordering(item: _Item) -> None:
-    question = item.question
-    assert isinstance(question, Ordering)
-    _prompt(item, ordering_instruction())
-    shown = present(question, EXPORT_SEED).items  # shuffled, never in the correct order
-    positions = [f"Position {k}" for k in range(1, len(question.sequence) + 1)]
-    _dropdowns(item, positions, [to_plain(s) for s in question.sequence], [to_plain(s) for s in shown])
+def sub(parent: ET.Element, tag: str) -> ET.Element:
+    """A child element (``<or>``, ``<and>``, ``<not>``)."""
+    return ET.SubElement(parent, tag)
 
 
-_BUILDERS = {
-    "single_choice": _single_or_multiple,
-    "multiple_response": _single_or_multiple,
-    "true_false": _true_false,
-    "short_answer": _short_answer,
-    "numeric": _numeric,
-    "matching": _matching,
-    "ordering": _ordering,
-}
+def other() -> ET.Element:
+    """``<other/>``: a condition that always holds."""
+    return ET.Element("other")
 
 
 def assessment_ident(title: str) -> str:
@@ -313,10 +256,15 @@ def assessment_xml(questions: Iterable[Question], title: str, ident: str) -> byt
     ET.SubElement(meta, "fieldlabel").text = "cc_maxattempts"
     ET.SubElement(meta, "fieldentry").text = "1"
     section = ET.SubElement(assessment, "section", ident="root_section")
+    from course.qtypes import type_of  # the type modules import this one for its helpers
+
     ids = itertools.count(1001)
     for question in lesson_order(questions):
-        item = _Item(section, question, ids)
-        _BUILDERS[question.type](item)
+        qtype = type_of(question)
+        item = QtiItem(section, question, qtype.qti_type(question), ids)
+        if isinstance(qtype.to_qti(item), Unsupported):
+            section.remove(item.item)
+            continue
         item.finish()
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

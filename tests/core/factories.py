@@ -3,18 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from course.model import (
-    Choice,
-    Evidence,
-    Matching,
-    MultipleResponse,
-    Numeric,
-    Ordering,
-    Pair,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from course.model import Choice, Evidence, Pair
+from course.qtypes import Blank, Cloze, Criterion, Essay, Level, Matching, MultipleResponse, Numeric, Ordering, ShortAnswer, SingleChoice, TrueFalse
 
 EVIDENCE = [Evidence(source="s", quote="a b c d e")]
 
@@ -76,6 +66,33 @@ def ordering(qid: str = "or-1", sequence: Sequence[str] = ("a", "b", "c", "d"),
     return Ordering(**base(qid, "ordering", objective), sequence=list(sequence))
 
 
+def cloze(qid: str = "cl-1", passage: str = "Moscow has {{1}} cameras run by {{2}}.",
+          blanks: Sequence[Blank] = (Blank(answer="160,000", accept=["160000"]),
+                                     Blank(answer="the city", options=["Sberbank", "Rostec"])),
+          objective: str = "01-demo.o1") -> Cloze:
+    return Cloze(**base(qid, "cloze", objective), passage=passage, blanks=list(blanks))
+
+
+RUBRIC = [
+    Criterion(criterion="Uses the evidence", levels=[Level(points=0, descriptor="No source cited."),
+                                                     Level(points=2, descriptor="Cites one source."),
+                                                     Level(points=4, descriptor="Cites and weighs several.")]),
+    Criterion(criterion="Attributes claims", levels=[Level(points=0, descriptor="States claims as facts."),
+                                                     Level(points=2, descriptor="Says who claims what.")]),
+]
+
+
+def essay(qid: str = "es-1", min_words: int | None = None, max_words: int | None = 50,
+          objective: str = "01-demo.o1") -> Essay:
+    return Essay(**base(qid, "essay", objective), min_words=min_words, max_words=max_words, rubric=RUBRIC,
+                 model_answer="Goode reports that the city denied it.")
+
+
 def one_of_each() -> list:
-    """One question of every type."""
-    return [single_choice(), multiple_response(), true_false(), short_answer(), numeric(), matching(), ordering()]
+    """One question of every type the machine grades."""
+    return [single_choice(), multiple_response(), true_false(), short_answer(), numeric(), matching(), ordering(), cloze()]
+
+
+def every_type() -> list:
+    """One question of every registered type, essays included."""
+    return [*one_of_each(), essay()]

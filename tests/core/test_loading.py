@@ -7,7 +7,7 @@ from course.bank import load_bank
 from course.catalog import load_course
 from course.content import load_lesson, load_reading, split_paragraphs
 from course.errors import ContentError
-from course.model import Numeric, SingleChoice
+from course.qtypes import Numeric, SingleChoice
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 COURSE = DATA / "course"

@@ -15,6 +15,7 @@ import pytest
 from course.bank import load_bank
 from course.exports._questions import (
     accepted_answers,
+    escape_markdown,
     multiple_response_weights,
     nearest_fraction,
     numeric_bounds,
@@ -23,8 +24,10 @@ from course.exports._questions import (
 from course.exports.gift import to_gift
 from course.exports.moodle_xml import to_moodle_xml
 from course.exports.qti import to_qti_zip
-from course.model import Choice, Evidence, Matching, MultipleResponse, Pair, ShortAnswer, SingleChoice
-from tests.core.factories import base, choices, multiple_response, numeric, ordering, true_false
+from course.model import Choice, Evidence, Pair
+from course.exports.formats import QUESTION_FORMATS
+from course.qtypes import Blank, Matching, MultipleResponse, ShortAnswer, SingleChoice, type_of
+from tests.core.factories import base, choices, cloze, essay, multiple_response, numeric, ordering, true_false
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = load_bank(ROOT / "question_bank.yaml")
@@ -153,14 +156,17 @@ def parse_gift(text: str) -> tuple[list[dict], list[str]]:
         name_end = _find(body, "::", 2)
         name, rest = unescape(body[2:name_end]), body[name_end + 2:]
         start, end = _find(rest, "{"), _find(rest, "}")
-        assert 0 < start < end and rest[end + 1:].strip() == "", f"answers of {name} are not one {{...}} at the end"
+        assert 0 < start < end and _find(rest, "{", end) == -1, f"answers of {name} are not one {{...}}"
         prompt, section = unescape(rest[:start]), rest[start + 1:end].strip()
+        after = unescape(rest[end + 1:])  # Moodle's "missing word": text after the answers
         general = None
         cut = _rfind(section, "####")
         if cut != -1:
             section, general = section[:cut].strip(), unescape(section[cut + 4:])
-        q: dict = {"name": name, "category": category, "prompt": prompt, "general": general, "raw": section}
-        if section.startswith("#"):
+        q: dict = {"name": name, "category": category, "prompt": prompt, "general": general, "raw": section, "after": after}
+        if section == "":  # Moodle: no answers at all is an essay
+            q["type"] = "essay"
+        elif section.startswith("#"):
             q["type"] = "numerical"
             q["answers"] = [a[1:] for a in _split(section[1:], "=")]
         elif _find(section, "~") != -1:
@@ -193,8 +199,10 @@ def parse_gift(text: str) -> tuple[list[dict], list[str]]:
 
 
 def gift_type(question) -> str:
+    if question.type == "cloze":  # one blank: Moodle's "missing word", a dropdown or a short answer
+        return "multichoice" if question.blanks[0].dropdown else "shortanswer"
     return {"single_choice": "multichoice", "multiple_response": "multichoice", "true_false": "truefalse",
-            "short_answer": "shortanswer", "numeric": "numerical", "matching": "matching"}[question.type]
+            "short_answer": "shortanswer", "numeric": "numerical", "matching": "matching", "essay": "essay"}[question.type]
 
 
 def check_gift(questions: list) -> dict[str, dict]:
@@ -202,15 +210,20 @@ def check_gift(questions: list) -> dict[str, dict]:
     parsed, comments = parse_gift(to_gift(questions))
     by_id = {q["name"]: q for q in parsed}
     assert len(by_id) == len(parsed)
-    exported = [q for q in questions if q.type != "ordering"]
+    exported = [q for q in questions if QUESTION_FORMATS["gift"].unsupported(q) is None]
     assert sorted(by_id) == sorted(q.id for q in exported)
-    for ordering_question in (q for q in questions if q.type == "ordering"):
-        assert any(f"// {ordering_question.id} (ordering" in block for block in comments)
+    for left_out in (q for q in questions if QUESTION_FORMATS["gift"].unsupported(q) is not None):
+        assert any(f"// {left_out.id} ({left_out.type}" in block and "is NOT imported" in block for block in comments)
     for q in exported:
         g = by_id[q.id]
         assert g["type"] == gift_type(q)
         assert g["category"] == f"$course$/Oversight/{q.lesson}"
         assert g["prompt"].startswith("[markdown]" + q.prompt)
+        assert g["after"] == ("" if q.type != "cloze" else q.passage.split("{{1}}")[1].strip())
+        if q.type == "essay":
+            shown_general = to_plain(g["general"])
+            assert all(to_plain(c.criterion) in shown_general for c in q.rubric)
+            assert words(to_plain(escape_markdown(q.model_answer))) in words(shown_general)  # a literal * stays
         assert g["general"].startswith(q.explanation)
         shown = to_plain(g["general"])  # what Moodle shows once it renders the Markdown
         for evidence in q.evidence:
@@ -263,17 +276,19 @@ def test_gift_real_bank_reads_back_with_every_type_counted():
         ("shortanswer", None): expected["short_answer"],
         ("numerical", None): expected["numeric"],
         ("matching", None): expected["matching"],
+        ("essay", None): expected["essay"],
     })
-    assert sum(counts.values()) == len(BANK) - expected["ordering"]
+    # Ordering and cloze passages with several blanks (all of the bank's) are comments only.
+    assert sum(counts.values()) == len(BANK) - expected["ordering"] - expected["cloze"]
 
 
 BANK_TYPES = [q.type for q in BANK]
 
 
 def test_real_bank_has_every_type():
-    assert len(BANK) == 200
+    assert len(BANK) == 238
     assert set(BANK_TYPES) == {"single_choice", "multiple_response", "true_false", "short_answer", "numeric",
-                               "matching", "ordering"}
+                               "matching", "ordering", "essay", "cloze"}
 
 
 def test_gift_hand_made_set_escapes_special_characters():
@@ -340,7 +355,10 @@ def check_moodle(questions: list) -> dict[str, ET.Element]:
         assert el.findtext("idnumber") == q.id
         assert q.lesson in [t.text for t in el.findall("tags/tag/text")]
         assert el.find("questiontext").get("format") == "html"
-        assert _plain_html(el.findtext("questiontext/text")) == to_plain(q.prompt)
+        if q.type == "cloze":
+            assert _plain_html(el.findtext("questiontext/text")).startswith(to_plain(q.prompt))
+        else:
+            assert _plain_html(el.findtext("questiontext/text")) == to_plain(q.prompt)
         general = _plain_html(el.findtext("generalfeedback/text"))
         assert general.startswith(to_plain(q.explanation))
         assert all(f"{words(e.quote)}” ({e.source})" in general for e in q.evidence)
@@ -374,6 +392,16 @@ def check_moodle(questions: list) -> dict[str, ET.Element]:
         elif q.type == "matching":
             subs = [(_plain_html(s.findtext("text")), s.findtext("answer/text")) for s in el.findall("subquestion")]
             assert subs == [(to_plain(p.left), to_plain(p.right)) for p in q.pairs] + [("", to_plain(d)) for d in q.distractors]
+        elif q.type == "essay":
+            assert answers == []
+            assert el.findtext("responseformat") == "plain" and el.findtext("responserequired") == "1"
+            assert el.findtext("minwordlimit") == str(q.min_words or "") and el.findtext("maxwordlimit") == str(q.max_words or "")
+            grader = _plain_html(el.findtext("graderinfo/text"))
+            assert all(to_plain(c.criterion) in grader for c in q.rubric)
+            assert words(to_plain(escape_markdown(q.model_answer))) in grader
+        elif q.type == "cloze":
+            assert answers == []
+            assert read_multianswer(el.findtext("questiontext/text")) == expected_multianswer(q)
         elif q.type == "ordering":
             assert [f for f, _ in answers] == list(range(1, len(q.sequence) + 1))
             assert [_plain_html(a.findtext("text")) for _, a in answers] == [to_plain(s) for s in q.sequence]
@@ -393,6 +421,8 @@ def test_moodle_xml_real_bank_counts_types_and_fractions():
         ("numerical", None): expected["numeric"],
         ("matching", None): expected["matching"],
         ("ordering", None): expected["ordering"],
+        ("essay", None): expected["essay"],
+        ("cloze", None): expected["cloze"],
     })
 
 
@@ -417,7 +447,36 @@ NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
 MANIFEST_NS = {"m": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
 CANVAS_TYPES = {"single_choice": "multiple_choice_question", "multiple_response": "multiple_answers_question",
                 "true_false": "true_false_question", "short_answer": "short_answer_question",
-                "numeric": "numerical_question", "matching": "matching_question", "ordering": "matching_question"}
+                "numeric": "numerical_question", "matching": "matching_question", "ordering": "matching_question",
+                "essay": "essay_question"}
+
+
+def canvas_type(question) -> str:
+    """Canvas's type: a cloze of dropdowns only is "multiple dropdowns", any other "fill in multiple blanks"."""
+    if question.type == "cloze":
+        return "multiple_dropdowns_question" if all(b.dropdown for b in question.blanks) \
+            else "fill_in_multiple_blanks_question"
+    return CANVAS_TYPES[question.type]
+
+
+def check_qti_blanks(item: ET.Element, q) -> None:
+    """``[blankN]`` in the text, one response_lid per blank, credit per blank for the right answers only."""
+    text = item.findtext("q:presentation/q:material/q:mattext", namespaces=NS)
+    lids = item.findall("q:presentation/q:response_lid", NS)
+    names = [f"blank{i + 1}" for i in range(len(q.blanks))]
+    assert [lid.get("ident") for lid in lids] == [f"response_{n}" for n in names]
+    assert [lid.findtext("q:material/q:mattext", namespaces=NS) for lid in lids] == names
+    assert all(f"[{n}]" in text for n in names)
+    dropdowns = canvas_type(q) == "multiple_dropdowns_question"
+    conditions = _score_conditions(item)
+    assert len(conditions) == len(q.blanks)
+    for lid, blank, condition in zip(lids, q.blanks, conditions, strict=True):
+        labels = {lab.get("ident"): lab.findtext("q:material/q:mattext", namespaces=NS)
+                  for lab in lid.findall("q:render_choice/q:response_label", NS)}
+        credited = {labels[v.text] for v in condition.iter("{%s}varequal" % NS["q"])}
+        assert condition.find("q:setvar", NS).get("action") == "Add"
+        assert credited == ({blank.answer} if dropdowns else {blank.answer, *blank.accept})
+        assert set(labels.values()) == ({blank.answer, *blank.options} if dropdowns else {blank.answer, *blank.accept})
 
 
 def open_qti(data: bytes) -> tuple[ET.Element, ET.Element]:
@@ -455,12 +514,14 @@ def check_qti(questions: list) -> dict[str, ET.Element]:
     for q in questions:
         item = by_id[q.id]
         meta = _meta(item)
-        assert (meta["question_type"], meta["points_possible"], item.get("title")) == (CANVAS_TYPES[q.type], "1.0", q.id)
+        assert (meta["question_type"], meta["points_possible"], item.get("title")) == (canvas_type(q), "1.0", q.id)
         prompt = _plain_html(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS))
         assert prompt.startswith(to_plain(q.prompt))
         feedback = _item_feedback(item)
         general = feedback["general_fb"]
         assert general.startswith(to_plain(q.explanation))
+        if q.type == "essay":
+            assert all(to_plain(c.criterion) in general for c in q.rubric)
         assert all(f"{words(e.quote)}” ({e.source})" in general for e in q.evidence)
         linked = {d.get("linkrefid") for d in item.iter("{%s}displayfeedback" % NS["q"])}
         assert linked == set(feedback), "every itemfeedback is displayed by some respcondition"
@@ -485,6 +546,11 @@ def check_qti(questions: list) -> dict[str, ET.Element]:
                 assert {v.text for v in both.findall("q:not/q:varequal", NS)} == set(idents) - keys
             else:
                 assert {v.text for v in right.findall("q:conditionvar/q:varequal", NS)} == keys
+        elif q.type == "essay":
+            assert _score_conditions(item) == []  # graded by a person in Canvas too
+            assert item.find("q:presentation/q:response_str/q:render_fib", NS) is not None
+        elif q.type == "cloze":
+            check_qti_blanks(item, q)
         elif q.type == "short_answer":
             (right,) = _score_conditions(item)
             assert [v.text for v in right.findall("q:conditionvar/q:varequal", NS)] == accepted_answers(q.accept)
@@ -520,9 +586,10 @@ def check_qti(questions: list) -> dict[str, ET.Element]:
 def test_qti_real_bank_has_one_item_per_question():
     by_id = check_qti(BANK)
     counts = Counter(_meta(item)["question_type"] for item in by_id.values())
-    expected = Counter(CANVAS_TYPES[t] for t in BANK_TYPES)
+    expected = Counter(canvas_type(q) for q in BANK)
     assert counts == expected
     assert counts["matching_question"] == BANK_TYPES.count("matching") + BANK_TYPES.count("ordering")
+    assert counts["essay_question"] == BANK_TYPES.count("essay")
 
 
 def test_qti_hand_made_set_title_and_determinism():
@@ -565,3 +632,100 @@ def test_numeric_bounds_and_accepted_answers():
     # A leading "the" is optional in Oversight, so the other form is added; case-only duplicates go.
     assert accepted_answers(["the Kremlin Leaks project", "Kremlin Leaks", "kremlin LEAKS"]) == \
         ["the Kremlin Leaks project", "Kremlin Leaks", "Kremlin Leaks project", "the Kremlin Leaks"]
+
+
+# --------------------------------------------------------------------------- essays and cloze passages
+
+# Moodle's embedded-answer (multianswer) grammar, ported from question/type/multianswer/questiontype.php.
+# PHP's one look-behind with alternatives of different widths becomes three look-behinds here.
+_MA_FRACTION = r"=|%(-?[0-9]+)%"
+_MA_ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+_MA_FEEDBACK = r".*?(?<!\\)(?=[~}]|$)"
+_MA_ALTERNATIVE = rf"({_MA_FRACTION})?({_MA_ANSWER})(#({_MA_FEEDBACK}))?"
+_MA_TYPES = r"(NUMERICAL|NM)|(MULTICHOICE|MC)|(MULTICHOICE_V|MCV)|(MULTICHOICE_H|MCH)|(SHORTANSWER|SA|MW)|(SHORTANSWER_C|SAC|MWC)"
+MULTIANSWER = re.compile(rf"\{{([0-9]*):({_MA_TYPES}):({_MA_ALTERNATIVE}(~{_MA_ALTERNATIVE})*)\}}", re.S)
+
+
+def read_multianswer(text: str) -> list[tuple[str, list[tuple[float, str]]]]:
+    """Each embedded answer as Moodle's importer reads it: (kind, [(fraction, answer)]), in order."""
+    found = []
+    while (match := MULTIANSWER.search(text)) is not None:
+        kind = "MULTICHOICE" if match.group(4) else "SHORTANSWER" if match.group(7) else "other"
+        alternatives, rest = [], match.group(9)
+        while rest and (alt := re.match(r"~?" + _MA_ALTERNATIVE, rest, re.S)) is not None:
+            fraction = 1.0 if alt.group(1) == "=" else (0.01 * int(alt.group(2)) if alt.group(2) else 0.0)
+            answer = html.unescape(alt.group(3)).replace("\\}", "}").replace("\\#", "#")
+            alternatives.append((fraction, answer))
+            rest = rest[alt.end():]
+        found.append((kind, alternatives))
+        text = text[:match.start()] + "{#}" + text[match.end():]
+    return found
+
+
+def expected_multianswer(q) -> list[tuple[str, list[tuple[float, str]]]]:
+    return [("MULTICHOICE", [(1.0, b.answer)] + [(0.0, o) for o in b.options]) if b.dropdown
+            else ("SHORTANSWER", [(1.0, a) for a in (b.answer, *b.accept)]) for b in q.blanks]
+
+
+def tricky_cloze():
+    return cloze("cl-tricky", passage="Costs {{1}} & rose {{2}}; see {{3}}.",
+                 blanks=(Blank(answer="$1} #2", accept=["1}#2"]), Blank(answer="a < b & c", options=["x&y", "z#"]),
+                         Blank(answer="p/q \"quoted\""),))
+
+
+def test_moodle_multianswer_codes_read_back_through_moodles_grammar():
+    for q in (cloze(), tricky_cloze()):
+        el = check_moodle([q])[q.id]
+        assert el.get("type") == "cloze"
+        text = el.findtext("questiontext/text")
+        assert read_multianswer(text) == expected_multianswer(q)
+        assert "{1:MULTICHOICE:=the city~%0%Sberbank~%0%Rostec}" in to_moodle_xml([cloze()]).decode()
+
+
+@pytest.mark.parametrize("bad", ["a~b", "back\\slash"])
+def test_a_blank_moodle_cannot_carry_is_refused_by_the_schema(bad):
+    with pytest.raises(ValueError, match="may not contain"):
+        Blank(answer=bad)
+
+
+def test_essay_exports_carry_the_rubric_and_word_limits():
+    q = essay(min_words=100, max_words=300)
+    el = check_moodle([q])[q.id]
+    assert el.get("type") == "essay"
+    grader = _plain_html(el.findtext("graderinfo/text"))
+    assert "Uses the evidence (4 points)" in grader and "Cites and weighs several." in grader
+    item = check_qti([q])[q.id]
+    assert "*Write 100–300 words.*" in html.unescape(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS)) \
+        or "Write 100–300 words." in _plain_html(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS))
+    gift = check_gift([q])[q.id]
+    assert gift["type"] == "essay"
+
+
+def test_cloze_qti_typed_and_dropdown_kinds():
+    typed = cloze("cl-typed", passage="{{1}} and {{2}}", blanks=(Blank(answer="one", accept=["1"]), Blank(answer="two")))
+    menus = cloze("cl-menus", passage="{{1}} or {{2}}", blanks=(Blank(answer="yes", options=["no"]), Blank(answer="up", options=["down", "out"])))
+    by_id = check_qti([typed, menus, cloze(), tricky_cloze()])
+    assert _meta(by_id["cl-typed"])["question_type"] == "fill_in_multiple_blanks_question"
+    assert _meta(by_id["cl-menus"])["question_type"] == "multiple_dropdowns_question"
+    assert _meta(by_id["cl-1"])["question_type"] == "fill_in_multiple_blanks_question"  # mixed: every blank typed
+
+
+def test_gift_cloze_one_blank_is_a_missing_word_and_more_blanks_are_comments():
+    one = cloze("cl-one", passage="Moscow has {{1}} cameras.", blanks=(Blank(answer="many", options=["few", "no"]),))
+    by_id = check_gift([one, cloze()])
+    assert by_id["cl-one"]["type"] == "multichoice"
+    assert [(a["weight"], a["text"]) for a in by_id["cl-one"]["answers"]] == [(100.0, "many"), (0.0, "few"), (0.0, "no")]
+    _, comments = parse_gift(to_gift([cloze()]))
+    assert any("cl-1 (cloze" in block and "one blank per question" in block for block in comments)
+
+
+def test_the_format_registry_drives_the_cli_and_the_docs_table():
+    from course.exports.formats import support_table
+
+    docs = (ROOT / "docs" / "question-exports.md").read_text(encoding="utf-8")
+    assert support_table(BANK) in docs, "regenerate the table: python -m course formats"
+    assert [f.name for f in QUESTION_FORMATS.values()] == ["qti", "moodle-xml", "gift"]
+    for fmt in QUESTION_FORMATS.values():
+        data, held, skipped = fmt.export(BANK)
+        assert data and held + skipped == len(BANK)
+        assert skipped == sum(1 for q in BANK if fmt.unsupported(q))

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BANK_RULES = {
     "single_choice_two_keys": (18, "demo-002", "exactly one choice with correct: true"),
     "unknown_key": (5, "demo-001", "tolerence: unknown key"),
-    "unknown_type": (5, "demo-001", "unknown type 'essay'"),
+    "unknown_type": (5, "demo-001", "unknown type 'long_essay'"),
     "id_too_long": (5, "demo-" + "x" * 76, "id: String should have at most 80 characters"),
     "missing_feedback": (18, "demo-002", "choices.0.feedback: required key is missing"),
     "all_of_the_above": (18, "demo-002", "'all/none of the above' choices are not allowed"),
