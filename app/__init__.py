@@ -58,7 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from app.practice.views import bp as practice_bp
     from app.quiz.views import bp as quiz_bp
     from app.classes.views import bp as classes_bp
-    from app.teach import reports  # noqa: F401 - adds the report routes to the teach blueprint
+    from app.teach import grading, reports  # noqa: F401 - add the grading and report routes to the teach blueprint
     from app.teach.views import bp as teach_bp
 
     for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, classes_bp, teach_bp, admin_bp):
@@ -77,11 +77,16 @@ def register_handlers(app: Flask) -> None:
 
     from app.rendering import render_inline, render_markdown
     from app.timezones import local_time
+    from course.exports.formats import QUESTION_FORMATS
+    from course.qtypes import type_of
     from course.text import format_number
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"logout_form": LogoutForm}
+
+    # Templates ask a question's type for its partial and field names (course/qtypes).
+    app.jinja_env.globals.update(qtype_of=type_of, question_formats=QUESTION_FORMATS)
 
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(local_time, "local")

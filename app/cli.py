@@ -12,6 +12,7 @@ from app.models import Role
 from app.services import accounts
 from app.services.content import get_course, sync_catalogue
 from course.errors import ContentError
+from course.exports.formats import QUESTION_FORMATS
 
 users_cli = AppGroup("users", help="Manage accounts.")
 course_cli = AppGroup("course", help="Check and load the course content.")
@@ -149,10 +150,10 @@ def export_grades(fmt: str, section_id: int | None, out: Path) -> None:
 
 
 @export_cli.command("questions")
-@click.option("--format", "fmt", type=click.Choice(["qti", "moodle-xml", "gift"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(list(QUESTION_FORMATS)), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_questions(fmt: str, out: Path) -> None:
-    """Write the question bank as a Canvas QTI 1.2 zip, Moodle XML or GIFT."""
+    """Write the question bank in one of the export formats (docs/question-exports.md)."""
     from app.services.question_export import export_questions as build
 
     data, count, skipped = build(get_course(), fmt)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask_login import UserMixin
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -198,6 +198,7 @@ class Attempt(db.Model):
               sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),
         Index("ix_attempt_open_deadline", "deadline", sqlite_where=text("submitted_at IS NULL"),
               postgresql_where=text("submitted_at IS NULL")),
+        CheckConstraint("pending_grading >= 0", name="pending_grading_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -218,14 +219,21 @@ class Attempt(db.Model):
     grace_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # {question id: snapshot}: the questions as drawn, so bank edits never change or break the attempt.
     questions: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # Answered essays not graded yet: the attempt is "submitted, awaiting grading" while above 0.
+    pending_grading: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Set (not stored) when a start request handed back the attempt already open.
     resumed = False
 
     @property
     def submitted(self) -> bool:
-        """The attempt is closed and graded."""
+        """The attempt is closed (and graded, but for essays awaiting an instructor)."""
         return self.submitted_at is not None
+
+    @property
+    def awaiting_grading(self) -> bool:
+        """Submitted with essays an instructor has not graded yet."""
+        return self.submitted_at is not None and self.pending_grading > 0
 
 
 class AttemptAnswer(db.Model):
@@ -246,6 +254,10 @@ class AttemptAnswer(db.Model):
     note: Mapped[str | None] = mapped_column(String(300), nullable=True)
     question_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Graded by a person (essays): the level picked per rubric criterion, the comment, who graded.
+    rubric: Mapped[Any] = mapped_column(JSON, nullable=True)
+    comment: Mapped[str | None] = mapped_column(String(4000), nullable=True)
+    grader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
 
 class Section(db.Model):

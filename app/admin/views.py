@@ -148,14 +148,7 @@ def export_all_grades(fmt: str):
 @bp.route("/exports/questions.<fmt>")
 @role_required(Role.ADMIN)
 def export_questions(fmt: str):
-    """The question bank as QTI (Canvas), Moodle XML or GIFT."""
-    from flask import Response
+    """The question bank in one of the registered formats."""
+    from app.teach.reports import question_download
 
-    from app.services.content import get_course
-    from app.services.question_export import FORMATS, export_questions as build
-
-    if fmt not in FORMATS:
-        abort(404)
-    mimetype, name = FORMATS[fmt]
-    data, _, _ = build(get_course(), fmt)
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return question_download(fmt)

@@ -35,7 +35,7 @@ def lesson(lesson_id: str):
         return cache[lesson_id]
     readings = [course.reading_by_id[s] for s in lesson.meta.sources if s in course.reading_by_id]
     completed = current_user.is_authenticated and lesson.id in learning.completed_lessons(current_user.id)
-    count = len(course.questions_for(lesson.id))
+    count = len(course.practice_questions_for(lesson.id))
     index = [item.id for item in course.lessons].index(lesson.id)
     neighbours = (course.lessons[index - 1] if index else None,
                   course.lessons[index + 1] if index + 1 < len(course.lessons) else None)

@@ -13,6 +13,7 @@ from app.services import learning, release
 from app.services.content import get_course
 from course.grading import correct_response, grade
 from course.presentation import present
+from course.qtypes import type_of
 from course.responses import ResponseError, form_values, from_json, parse_response
 from course.scheduling import CONFIDENCE
 
@@ -21,8 +22,8 @@ bp = Blueprint("practice", __name__)
 
 def _question_or_404(question_id: str):
     question = get_course().question_by_id.get(question_id)
-    if question is None:
-        abort(404)
+    if question is None or not type_of(question).auto_graded:
+        abort(404)  # an essay is only answered in an assignment, where an instructor grades it
     return question
 
 
@@ -40,7 +41,7 @@ def start(lesson_id: str):
         abort(404)
     objective = request.args.get("objective") or None
     held = release.held_questions(current_user.id)
-    questions = [q for q in course.questions_for(lesson_id) if objective in (None, q.objective) and q.id not in held]
+    questions = [q for q in course.practice_questions_for(lesson_id) if objective in (None, q.objective) and q.id not in held]
     question = learning.pick_practice_question(current_user.id, questions, exclude=request.args.get("after"))
     if question is None:
         flash("There are no practice questions for that choice yet.", "info")

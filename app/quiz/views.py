@@ -54,17 +54,22 @@ def take(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if attempt.submitted or quizzes.close_if_out_of_time(attempt):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    return _page(attempt, request.args.get("q", type=int))
+
+
+def _page(attempt, index: int | None, typed: dict | None = None, error: str | None = None):
+    """A question page of an open attempt: the saved answer, or what was just typed when it could not be saved."""
     course = get_course()
     questions = quizzes.questions_of(attempt, course)
     total = len(questions)
-    index = request.args.get("q", type=int)
     index = min(attempt.position, total - 1) if index is None else min(max(index, 0), total - 1)
     question = questions[index]
     shown = present(question, attempt.seed)
     saved = quizzes.saved_responses(attempt, questions)
+    values = typed if typed is not None else form_values(question, shown, saved.get(question.id))
     return render_template("quiz/take.html", attempt=attempt, question=question, shown=shown, index=index, total=total,
-                           values=form_values(question, shown, saved.get(question.id)), saved=saved, form=CSRFForm(),
-                           course=course, now=clock.now(), deadline=clock.aware(attempt.deadline))
+                           values=values, saved=saved, form=CSRFForm(), course=course, now=clock.now(),
+                           deadline=clock.aware(attempt.deadline), error=error), 422 if error else 200
 
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
@@ -93,8 +98,9 @@ def answer(attempt_id: int):
         flash(str(exc), "error")
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     except (ResponseError, quizzes.QuizError) as exc:
-        flash(f"Not saved: {exc}", "error")
-        return redirect(url_for("quiz.take", attempt_id=attempt.id, q=index))
+        # Shown again with what was typed (an essay over its word limit must not lose its text).
+        typed = {name: set(values) if len(values) > 1 else values[0] for name, values in request.form.lists()}
+        return _page(attempt, index, typed, f"Not saved: {exc}")
     if target is None:
         return redirect(url_for("quiz.finish", attempt_id=attempt.id))
     return redirect(url_for("quiz.take", attempt_id=attempt.id, q=target))

@@ -16,7 +16,8 @@ from course.catalog import Course
 from course.drawing import draw
 from course import gradebook
 from course.gradebook import COUNTING, AttemptScore
-from course.model import QUESTION_TYPES, Question
+from course.model import Question
+from course.qtypes import AUTO_GRADED, QUESTION_TYPES
 
 POLICIES = ("after_submit", "after_due", "never")
 
@@ -46,10 +47,14 @@ class AssignmentSettings:
 
 
 def pool(course: Course, lesson_ids, objective_ids, question_types) -> list[Question]:
-    """The questions an assignment may draw from."""
+    """The questions an assignment may draw from.
+
+    No types chosen means every auto-graded type: an essay is drawn only when the instructor
+    ticked it, since someone then has to grade every answer.
+    """
+    types = set(question_types) if question_types else set(AUTO_GRADED)
     return [q for q in course.questions if q.lesson in lesson_ids
-            and (not objective_ids or q.objective in objective_ids)
-            and (not question_types or q.type in question_types)]
+            and (not objective_ids or q.objective in objective_ids) and q.type in types]
 
 
 def check_settings(course: Course, s: AssignmentSettings) -> None:
@@ -183,7 +188,7 @@ def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attemp
     if override is _UNSET:
         override = db.session.get(ScoreOverride, (assignment.id, user_id))
     rows = attempts(assignment, user_id) if attempt_rows is None else attempt_rows
-    scores = [AttemptScore(clock.aware(a.submitted_at), a.score or 0.0) for a in rows if a.submitted_at is not None]
+    scores = [AttemptScore(clock.aware(a.submitted_at), a.score or 0.0, (a.pending_grading or 0) > 0) for a in rows if a.submitted_at is not None]
     return gradebook.final_points(assignment.points, assignment.counting, scores,
                                   override.points if override is not None else None, len(rows))
 

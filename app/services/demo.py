@@ -23,8 +23,9 @@ from app.services import sections as section_service
 from course import attempts as lifecycle
 from course.catalog import Course
 from course.drawing import draw
-from course.grading import correct_response, grade
-from course.model import Matching, MultipleResponse, Numeric, Ordering, Question, ShortAnswer, SingleChoice, TrueFalse
+from course.grading import grade
+from course.model import Question
+from course.qtypes import type_of
 from course.responses import to_json
 from course.scheduling import review
 
@@ -42,39 +43,11 @@ class DemoReport:
     answers: int
 
 
-def wrong_response(question: Question, rng: random.Random) -> Any:
-    """A plausible wrong (or partly right) response of the question's type."""
-    if isinstance(question, SingleChoice):
-        wrong = [i for i, c in enumerate(question.choices) if not c.correct]
-        # Distractors are not equally attractive: the first wrong option draws the most.
-        return rng.choices(wrong, weights=[len(wrong) - k for k in range(len(wrong))])[0]
-    if isinstance(question, MultipleResponse):
-        keys = [i for i, c in enumerate(question.choices) if c.correct]
-        wrong = [i for i, c in enumerate(question.choices) if not c.correct]
-        return frozenset(rng.sample(keys, max(1, len(keys) - 1)) + [rng.choice(wrong)])
-    if isinstance(question, TrueFalse):
-        return not question.answer
-    if isinstance(question, ShortAnswer):
-        return rng.choice(["not sure", "unknown", question.accept[0][::-1]])
-    if isinstance(question, Numeric):
-        return str(round(question.answer * rng.choice([0.5, 1.2, 2]) + 1))
-    if isinstance(question, Matching):
-        rights = [p.right for p in question.pairs]
-        return {p.left: rights[(i + 1) % len(rights)] for i, p in enumerate(question.pairs)}
-    if isinstance(question, Ordering):
-        items = list(question.sequence)
-        items[0], items[1] = items[1], items[0]
-        return items
-    raise TypeError(type(question).__name__)
-
-
 def respond(question: Question, ability: float, rng: random.Random) -> Any:
     """Answer as a learner of this ability would."""
     difficulty = {1: -1.0, 2: 0.0, 3: 1.0}[question.difficulty] + rng.gauss(0, 0.5)
-    if rng.random() < 1 / (1 + math.exp(-1.7 * (ability - difficulty))):
-        answer = correct_response(question)
-        return f"{answer:g}" if isinstance(question, Numeric) else answer
-    return wrong_response(question, rng)
+    right = rng.random() < 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
+    return type_of(question).demo_response(question, right, rng)
 
 
 def create_demo(course: Course, learners: int, seed: int = 1) -> DemoReport:
@@ -135,7 +108,7 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
     if completions:
         db.session.execute(insert(LessonCompletion), completions)
     answers, cards = [], {}
-    for question in rng.sample(list(course.questions), k=min(len(course.questions), rng.randint(5, 25))):
+    for question in rng.sample(list(course.self_graded), k=min(len(course.self_graded), rng.randint(5, 25))):
         response = respond(question, ability, rng)
         when = now - timedelta(days=rng.randint(1, 18), minutes=rng.randint(0, 600))
         score = grade(question, response).score
@@ -144,7 +117,7 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
         state, due = review(cards.get(question.id, (None,))[0], score, when)
         cards[question.id] = (state, due)
     for assignment, tries in ((past, rng.choice([1, 1, 2])), (current, 1 if rng.random() < 0.6 else 0)):
-        pool = [q for q in course.questions if q.lesson in assignment.lesson_ids]
+        pool = [q for q in course.self_graded if q.lesson in assignment.lesson_ids]
         for attempt_number in range(tries):
             seed = f"demo-{index}-{assignment.title}-{attempt_number}"  # not the user id: the same seed gives the same class
             drawn = draw(pool, assignment.num_questions, seed)

@@ -58,7 +58,7 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
             .join(Section, Section.id == Enrollment.section_id).where(Enrollment.section_id.in_(section_ids))
             .order_by(User.id, Section.id).execution_options(yield_per=2000))
         attempts = iter(db.session.execute(
-            select(Attempt.user_id, Attempt.assignment_id, Attempt.submitted_at, Attempt.score)
+            select(Attempt.user_id, Attempt.assignment_id, Attempt.submitted_at, Attempt.score, Attempt.pending_grading)
             .where(Attempt.assignment_id.in_(list(by_id) or [-1])).order_by(Attempt.user_id, Attempt.started_at)
             .execution_options(yield_per=5000)))
         pending = next(attempts, None)
@@ -81,7 +81,7 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
 
 
 def _cell(assignment: Assignment, override: float | None, rows: list) -> Cell:
-    submitted = [AttemptScore(clock.aware(r[2]), r[3] or 0.0) for r in rows if r[2] is not None]
+    submitted = [AttemptScore(clock.aware(r[2]), r[3] or 0.0, bool(r[4])) for r in rows if r[2] is not None]
     last = max((s.submitted_at for s in submitted), default=None)
     value, status = final_points(assignment.points, assignment.counting, submitted, override, len(rows))
     return Cell(value, status, submitted_at=last if status != "in progress" else None, attempts=len(rows))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import select
 
@@ -9,34 +10,27 @@ from app.extensions import db
 from app.models import Assignment, Attempt, AttemptAnswer, Enrollment, Role, Section, User
 from course.analytics import ItemInfo, ItemResponse, TestStats, analyse
 from course.catalog import Course
-from course.model import MultipleResponse, Question, SingleChoice, TrueFalse
+from course.model import Question
+from course.qtypes import type_of
 
 
 def item_info(question: Question) -> ItemInfo:
     """What the analysis needs to know about a question's options."""
-    if isinstance(question, (SingleChoice, MultipleResponse)):
-        return ItemInfo(question.id, len(question.choices), frozenset(i for i, c in enumerate(question.choices) if c.correct))
-    if isinstance(question, TrueFalse):
-        return ItemInfo(question.id, 2, frozenset({0 if question.answer else 1}))
-    return ItemInfo(question.id)
+    return type_of(question).item_info(question)
 
 
-def choices_of(question: Question | None, response) -> tuple[int, ...] | None:
+def choices_of(question: Question | None, response: Any) -> tuple[int, ...] | None:
     """The option indices a stored response picked (choice types only)."""
     if response is None or question is None:
         return None
-    if isinstance(question, SingleChoice):
-        return (int(response),)
-    if isinstance(question, MultipleResponse):
-        return tuple(sorted(int(i) for i in response))
-    if isinstance(question, TrueFalse):
-        return (0,) if response else (1,)
-    return None
+    return type_of(question).picked_options(question, response)
 
 
 def _responses(rows: Iterable, course: Course) -> Iterator[ItemResponse]:
     for attempt_id, question_id, response, score in rows:
         question = course.question_by_id.get(question_id)
+        if score is None and question is not None and not type_of(question).auto_graded:
+            continue  # an essay not graded yet says nothing about the item
         yield ItemResponse(attempt_id, question_id, score or 0.0, choices_of(question, response))
 
 

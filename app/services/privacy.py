@@ -74,7 +74,8 @@ def export_data(user: User) -> dict[str, Any]:
         rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id.in_([a.id for a in attempts])))
         for row in rows:
             saved.setdefault(row.attempt_id, []).append(
-                {"question_id": row.question_id, "response": row.response, "score": row.score, "saved_at": _iso(row.saved_at)})
+                {"question_id": row.question_id, "response": row.response, "score": row.score, "saved_at": _iso(row.saved_at),
+                 "rubric": row.rubric, "comment": row.comment})
     about_you, by_you = _audit(uid, user.email)
     return {
         "exported_at": clock.now().isoformat(),

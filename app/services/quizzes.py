@@ -48,7 +48,7 @@ def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
     from app.services.release import held_questions
 
     held = held_questions(user_id)  # questions of unreleased graded work are not drawn for self-tests
-    pool = [q for q in course.questions if q.lesson in settings.lesson_ids and q.id not in held]
+    pool = [q for q in course.self_graded if q.lesson in settings.lesson_ids and q.id not in held]
     if not pool:
         raise QuizError("Choose at least one lesson that has questions.")
     seed = randomness.new_seed()
@@ -104,12 +104,16 @@ def graded_answers(attempt: Attempt) -> dict[str, AttemptAnswer]:
 
 
 def stored_grade(question: Question, row: AttemptAnswer | None) -> Grade:
-    """The grade as stored at submission (or regrade); feedback texts come from the frozen question."""
+    """The grade as stored at submission, regrade or an instructor's grading; feedback texts come from the frozen question.
+
+    An essay without a stored score is pending; one with a score carries its rubric levels and comment.
+    """
     response = from_json(question, row.response) if row is not None else None
     live = grade(question, response)
     if row is None or row.score is None:
         return live
-    return replace(live, score=row.score, parts=tuple(row.parts) if row.parts is not None else live.parts, note=row.note)
+    return replace(live, score=row.score, parts=tuple(row.parts) if row.parts is not None else live.parts, note=row.note,
+                   pending=False, rubric=tuple(row.rubric or ()), comment=row.comment)
 
 
 def state_of(attempt: Attempt, now: datetime | None = None) -> lifecycle.AttemptState:
@@ -195,20 +199,25 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
 def _grade_into(attempt: Attempt, questions: list[Question], rows: dict[str, AttemptAnswer], closed: datetime,
                 now: datetime) -> None:
     """Grade every question, store each grade with its question version, and total the attempt."""
-    total = 0.0
+    total, pending = 0.0, 0
     for question in questions:
         row = rows.get(question.id)
         if row is None:  # unanswered: stored too, so every question of the attempt has its grade
             row = AttemptAnswer(attempt_id=attempt.id, question_id=question.id, response=None, saved_at=closed)
             db.session.add(row)
         result = grade(question, from_json(question, row.response))
+        row.question_hash = lifecycle.question_hash(question)
+        if result.pending:  # an answered essay: no score until an instructor grades it
+            pending += 1
+            continue
         row.score, row.parts, row.note = result.score, list(result.parts), result.note
-        row.question_hash, row.graded_at = lifecycle.question_hash(question), now
+        row.graded_at = now
         total += result.score
         if result.answered:
             db.session.add(Answer(user_id=attempt.user_id, question_id=question.id, objective_id=question.objective,
                                   mode="quiz", response=row.response, score=result.score, answered_at=closed))
             schedule(attempt.user_id, question, result.score, now)
+    attempt.pending_grading = pending
     attempt.score = round(total / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
 
 

@@ -20,6 +20,7 @@ from course import attempts as lifecycle
 from course.catalog import Course
 from course.grading import Grade, grade
 from course.model import Question
+from course.qtypes import type_of
 from course.responses import from_json
 
 
@@ -65,7 +66,8 @@ class Plan:
 
 def outdated_questions(assignment: Assignment, course: Course) -> dict[str, int]:
     """Question ids graded against another version than today's bank, with how many attempts each."""
-    current = {q.id: lifecycle.question_hash(q) for q in course.questions}
+    # Essays are graded by people, in the grading queue: a bank edit never regrades them.
+    current = {q.id: lifecycle.question_hash(q) for q in course.self_graded}
     stmt = (select(AttemptAnswer.question_id, AttemptAnswer.question_hash).join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
             .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.question_hash.is_not(None)))
     counts: dict[str, int] = {}
@@ -80,6 +82,8 @@ def plan(assignment: Assignment, question_id: str, course: Course) -> Plan:
     question = course.question_by_id.get(question_id)
     if question is None:
         raise RegradeError("That question is no longer in the bank, so there is no new version to regrade against.")
+    if not type_of(question).auto_graded:
+        raise RegradeError("Essays are graded by people: open the essay in the grading queue and grade it again.")
     submitted = (Attempt.assignment_id == assignment.id) & Attempt.submitted_at.is_not(None)
     stmt = (select(Attempt, AttemptAnswer, User).join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
             .join(User, User.id == Attempt.user_id).where(submitted, AttemptAnswer.question_id == question_id)

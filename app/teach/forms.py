@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.quiz.forms import MultiCheckboxField
 from app.timezones import zone_names
 from course.attempts import DEFAULT_GRACE_SECONDS
-from course.model import QUESTION_TYPES
+from course.qtypes import QUESTION_TYPES
 
 _WHEN = [SelectChoice("after_submit", "Right after submitting"), SelectChoice("after_due", "After the due date"),
          SelectChoice("never", "Never")]
@@ -47,8 +47,9 @@ class AssignmentForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     lessons = MultiCheckboxField("Lessons covered", validators=[DataRequired(message="Choose at least one lesson.")])
     objectives = MultiCheckboxField("Only these objectives (optional)")
-    types = MultiCheckboxField("Only these question types (optional)",
-                               choices=[SelectChoice(t, t.replace("_", " ")) for t in QUESTION_TYPES])
+    types = MultiCheckboxField("Only these question types (optional; none ticked: every type graded automatically)",
+                               choices=[SelectChoice(name, t.label + ("" if t.auto_graded else " (you grade it with its rubric)"))
+                                        for name, t in QUESTION_TYPES.items()])
     num_questions = IntegerField("Number of questions", default=10, validators=[InputRequired(), NumberRange(min=1, max=100)])
     opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])

@@ -9,6 +9,7 @@ from app.services import item_analysis
 from app.services.content import get_course
 from app.services.grades import grade_rows, sections_for
 from app.teach.views import TEACHERS, assignment_or_404, bp, section_or_404
+from course.exports.formats import QUESTION_FORMATS
 from course.exports.grades import FORMATS, export_csv
 
 
@@ -51,3 +52,21 @@ def export_grades(section_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     return csv_download(fmt, [s.id for s in sections_for(current_user, section.id)], f"oversight-grades-section{section.id}-{fmt}.csv")
+
+
+def question_download(fmt: str) -> Response:
+    """The question bank as a download in one of the registered formats (404 for an unknown one)."""
+    from app.services.question_export import export_questions
+
+    if fmt not in QUESTION_FORMATS:
+        abort(404)
+    export = QUESTION_FORMATS[fmt]
+    data, _, _ = export_questions(get_course(), fmt)
+    return Response(data, mimetype=export.mime, headers={"Content-Disposition": f'attachment; filename="{export.filename}"'})
+
+
+@bp.route("/questions.<fmt>")
+@role_required(*TEACHERS)
+def export_questions(fmt: str):
+    """The question bank for an instructor's own LMS, in one of the registered formats."""
+    return question_download(fmt)

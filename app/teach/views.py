@@ -174,7 +174,8 @@ def assignment(assignment_id: int):
     bins, graded, missing = dashboard.histogram(section.id, assignment, records)
     return render_template("teach/assignment.html", assignment=assignment, section=section, rows=rows, bins=bins,
                            graded=graded, missing=missing, extension_form=ExtensionForm(), override_form=OverrideForm(),
-                           outdated=regrade.outdated_questions(assignment, get_course()))
+                           outdated=regrade.outdated_questions(assignment, get_course()),
+                           essays_waiting=sum(a.pending_grading or 0 for tries in records.attempts.values() for a in tries))
 
 
 @bp.route("/assignments/<int:assignment_id>/regrade/<question_id>", methods=["GET", "POST"])

@@ -72,8 +72,8 @@ def test_course_validate_on_the_fixture(app, runner):
 
 def test_course_validate_reports_errors_with_exit_1(app, runner, tmp_path):
     bank = tmp_path / "bank.yaml"
-    bank.write_text("version: 1\nquestions:\n  - id: x\n    type: essay\n")
+    bank.write_text("version: 1\nquestions:\n  - id: x\n    type: long_essay\n")
     result = runner.invoke(args=["course", "validate", "--bank", str(bank)])
     assert result.exit_code == 1
-    assert f"{bank}:3: [x] unknown type 'essay'" in result.output
+    assert f"{bank}:3: [x] unknown type 'long_essay'" in result.output
     assert "Traceback" not in result.output
