@@ -1,4 +1,5 @@
 """The Flask delivery layer. `create_app` builds an app; it does no I/O beyond reading config."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -53,11 +54,11 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth import data_views, session_views  # noqa: F401 - add the data-rights and session routes to the auth blueprint
     from app.auth.views import bp as auth_bp
+    from app.classes.views import bp as classes_bp
     from app.learn.views import bp as learn_bp
     from app.main.views import bp as main_bp
     from app.practice.views import bp as practice_bp
     from app.quiz.views import bp as quiz_bp
-    from app.classes.views import bp as classes_bp
     from app.teach import grading, reports  # noqa: F401 - add the grading and report routes to the teach blueprint
     from app.teach.views import bp as teach_bp
 

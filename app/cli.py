@@ -1,4 +1,5 @@
 """Flask CLI commands: thin wrappers over services and the core."""
+
 from __future__ import annotations
 
 import sys
@@ -65,8 +66,12 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
 @users_cli.command("set-password")
 @click.option("--email", required=True, help="The account's email address.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
-@click.option("--temporary/--permanent", default=True, show_default=True,
-              help="Temporary: the user must choose a new password at their next log-in.")
+@click.option(
+    "--temporary/--permanent",
+    default=True,
+    show_default=True,
+    help="Temporary: the user must choose a new password at their next log-in.",
+)
 def set_password(email: str, password_stdin: bool, temporary: bool) -> None:
     """Set an account's password (account recovery) and end its sessions; the password is never printed."""
     password = _read_password(password_stdin, "New password")
@@ -138,12 +143,16 @@ def export_grades(fmt: str, section_id: int | None, out: Path) -> None:
         raise click.ClickException(f"No section with id {section_id}.")
     columns, learners = grade_rows(ids)
     total = learner_count(ids)
-    with out.open("w", encoding="utf-8", newline="") as handle, click.progressbar(
-            length=total, label=f"Exporting {total} learners", file=sys.stderr) as bar:
+    with (
+        out.open("w", encoding="utf-8", newline="") as handle,
+        click.progressbar(length=total, label=f"Exporting {total} learners", file=sys.stderr) as bar,
+    ):
+
         def counted():
             for item in learners:
                 bar.update(1)
                 yield item
+
         for chunk in export_csv(fmt, columns, counted()):
             handle.write(chunk)
     click.echo(f"Wrote {fmt} grades for {total} learner rows and {len(columns)} assignments to {out}.")
@@ -171,10 +180,14 @@ def demo(learners: int, seed: int) -> None:
     from app.services.demo import DEMO_PASSWORD, create_demo
 
     report = create_demo(get_course(), learners, seed)
-    click.echo(f"Created section {report.section.id} \"{report.section.name}\" (join code {report.section.join_code}) "
-               f"with {report.learners} learners, {report.attempts} attempts and {report.answers} answers.")
-    click.echo(f"Log in as {report.instructor_email} (password demo-instructor-pass) to see the dashboard; "
-               f"learners use the password {DEMO_PASSWORD}.")
+    click.echo(
+        f'Created section {report.section.id} "{report.section.name}" (join code {report.section.join_code}) '
+        f"with {report.learners} learners, {report.attempts} attempts and {report.answers} answers."
+    )
+    click.echo(
+        f"Log in as {report.instructor_email} (password demo-instructor-pass) to see the dashboard; "
+        f"learners use the password {DEMO_PASSWORD}."
+    )
 
 
 @click.command("backup")

@@ -1,4 +1,5 @@
 """Configuration: safe defaults, then the environment, then a test mapping."""
+
 from __future__ import annotations
 
 import os
@@ -61,7 +62,7 @@ def normalise_database_url(url: str) -> str:
     """Point every PostgreSQL URL at the psycopg 3 driver the project installs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -90,8 +91,9 @@ def _finish(app: Flask) -> None:
     for name in PROXY_FIX:
         hops = config[f"PROXY_FIX_{name.upper()}"]
         if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
-            raise ConfigError(f"PROXY_FIX_{name.upper()} must be the number of trusted proxies in front of the app "
-                              f"(0 or more); got {hops!r}.")
+            raise ConfigError(
+                f"PROXY_FIX_{name.upper()} must be the number of trusted proxies in front of the app (0 or more); got {hops!r}."
+            )
     development = config["OVERSIGHT_ENV"] != "production"
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'oversight.db'}"

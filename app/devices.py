@@ -1,13 +1,26 @@
 """A short, human label for a browser's User-Agent ("Firefox on Linux"): what "Your sessions" shows, nothing more."""
+
 from __future__ import annotations
 
 import re
 
 # Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
-_BROWSERS = (("Edge", r"\bEdg(e|A|iOS)?/"), ("Opera", r"\bOPR/"), ("Samsung Internet", r"SamsungBrowser/"),
-             ("Firefox", r"\b(Firefox|FxiOS)/"), ("Chrome", r"(Chrome|Chromium|CriOS)/"), ("Safari", r"\bSafari/"))
-_SYSTEMS = (("Android", r"Android"), ("iOS", r"iPhone|iPad|iPod"), ("ChromeOS", r"CrOS"), ("Windows", r"Windows"),
-            ("macOS", r"Mac OS X|Macintosh"), ("Linux", r"Linux"))
+_BROWSERS = (
+    ("Edge", r"\bEdg(e|A|iOS)?/"),
+    ("Opera", r"\bOPR/"),
+    ("Samsung Internet", r"SamsungBrowser/"),
+    ("Firefox", r"\b(Firefox|FxiOS)/"),
+    ("Chrome", r"(Chrome|Chromium|CriOS)/"),
+    ("Safari", r"\bSafari/"),
+)
+_SYSTEMS = (
+    ("Android", r"Android"),
+    ("iOS", r"iPhone|iPad|iPod"),
+    ("ChromeOS", r"CrOS"),
+    ("Windows", r"Windows"),
+    ("macOS", r"Mac OS X|Macintosh"),
+    ("Linux", r"Linux"),
+)
 
 
 def device_label(user_agent: str | None) -> str:

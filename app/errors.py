@@ -1,9 +1,10 @@
 """Error pages: a clear message for every failure, never a traceback."""
+
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, InterfaceError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager

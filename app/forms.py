@@ -1,4 +1,5 @@
 """Forms shared across blueprints."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,15 +1,15 @@
 """Database tables (SQLAlchemy 2.0 typed models). Minimal personal data by design."""
+
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
-
-from flask_login import UserMixin
+from datetime import UTC, datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, text
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -30,18 +30,18 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:  # the app's clock is aware; a naive value can only be UTC already
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def utcnow() -> datetime:
     """Now, timezone-aware (evaluated per row, not at import)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Role(str, enum.Enum):
@@ -151,8 +151,10 @@ class Answer(db.Model):
     """One graded answer outside a quiz attempt (practice, review) or copied from a submitted quiz."""
 
     __tablename__ = "answer"
-    __table_args__ = (Index("ix_answer_user_time", "user_id", "answered_at"),
-                      Index("uq_answer_user_nonce", "user_id", "nonce", unique=True))
+    __table_args__ = (
+        Index("ix_answer_user_time", "user_id", "answered_at"),
+        Index("uq_answer_user_nonce", "user_id", "nonce", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk())
@@ -194,10 +196,20 @@ class Attempt(db.Model):
     __table_args__ = (
         Index("ix_attempt_user_started", "user_id", "started_at"),
         Index("uq_attempt_assignment_user_number", "assignment_id", "user_id", "number", unique=True),
-        Index("uq_attempt_one_open", "assignment_id", "user_id", unique=True,
-              sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),
-        Index("ix_attempt_open_deadline", "deadline", sqlite_where=text("submitted_at IS NULL"),
-              postgresql_where=text("submitted_at IS NULL")),
+        Index(
+            "uq_attempt_one_open",
+            "assignment_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+        Index(
+            "ix_attempt_open_deadline",
+            "deadline",
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
         CheckConstraint("pending_grading >= 0", name="pending_grading_not_negative"),
     )
 
@@ -270,7 +282,9 @@ class Section(db.Model):
     term: Mapped[str] = mapped_column(String(60), default="")
     instructor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
-    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # IANA name, for entering and showing times
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default="UTC", server_default="UTC"
+    )  # IANA name, for entering and showing times
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

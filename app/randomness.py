@@ -1,4 +1,5 @@
 """The one place the app draws at random (attempt seeds, the next practice question), so tests can fix it."""
+
 from __future__ import annotations
 
 import random

@@ -1,4 +1,5 @@
 """Authorization in one place, plus security headers and safe redirects."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

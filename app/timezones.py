@@ -1,7 +1,8 @@
 """Time zones at the edges: the database stores UTC; instructors enter, and learners read, times in a section's zone."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -37,7 +38,7 @@ def local_to_utc(value: datetime | None, zone_name: str | None) -> datetime | No
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(zone_name))
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def utc_to_local(value: datetime | None, zone_name: str | None) -> datetime | None:
@@ -45,7 +46,7 @@ def utc_to_local(value: datetime | None, zone_name: str | None) -> datetime | No
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(zone(zone_name))
 
 

@@ -1,11 +1,12 @@
 """`make bench`: run the benchmarks, print a table, write bench/results/latest.json."""
+
 from __future__ import annotations
 
 import json
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import answer_save, export_10k, item_analysis_10k, lesson_page, start_300, validate_10k
@@ -30,7 +31,7 @@ def main() -> int:
     record = {
         **figures,
         "_machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "_when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "_when": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (RESULTS / "latest.json").write_text(json.dumps(record, indent=2) + "\n")
     width = max(len(k) for k in figures)

@@ -7,6 +7,7 @@ Rules kept here so every benchmark follows them (see the shared testing guide):
 - PostgreSQL runs get a private schema (`?options=-csearch_path%3D<schema>`), dropped afterwards;
 - figures are medians of several runs; ratios are taken inside one run against its reference.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -65,8 +66,7 @@ def write_results(name: str, record: dict[str, Any]) -> Path:
     """Write the raw per-run figures of one benchmark to bench/results/<name>.json (gitignored)."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    machine = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg(),
-               "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    machine = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     path.write_text(json.dumps({**record, "_machine": machine}, indent=2, default=str) + "\n")
     return path
 
@@ -82,8 +82,10 @@ def ensure_wrk() -> str:
     if path:
         return path
     if os.name != "posix" or os.geteuid() != 0:
-        raise SystemExit("wrk is not installed and this is not root: install it with "
-                         "`sudo apt-get update && sudo apt-get install -y wrk`, then run the benchmark again.")
+        raise SystemExit(
+            "wrk is not installed and this is not root: install it with "
+            "`sudo apt-get update && sudo apt-get install -y wrk`, then run the benchmark again."
+        )
     log("wrk is missing: installing it from Debian's archive (apt-get install -y wrk) ...")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
@@ -141,16 +143,18 @@ def database(backend: Backend, label: str) -> Iterator[str]:
 def app_env(database_url: str) -> dict[str, str]:
     """Environment of the real app under load: production settings over plain HTTP, login limit raised."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update({
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": SECRET_KEY,
-        "OVERSIGHT_ENV": "production",
-        "FLASK_SESSION_COOKIE_SECURE": "false",
-        "FLASK_LOGIN_RATE_LIMIT": "100000 per minute",
-        "FLASK_LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": SECRET_KEY,
+            "OVERSIGHT_ENV": "production",
+            "FLASK_SESSION_COOKIE_SECURE": "false",
+            "FLASK_LOGIN_RATE_LIMIT": "100000 per minute",
+            "FLASK_LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     return env
 
 
@@ -173,8 +177,14 @@ def migrate(database_url: str) -> None:
     The release step's `course load` (recording the question ids) is done by `setup_app`, in process,
     which saves a second Flask start-up.
     """
-    done = subprocess.run([PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT,
-                          env=app_env(database_url), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=app_env(database_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != 0:
         raise SystemExit(f"flask db upgrade failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
 
@@ -286,11 +296,9 @@ def gunicorn(app_spec: str, env: dict[str, str], ready_path: str, label: str) ->
         for _attempt in range(3):  # a port taken between free_port() and bind: try another
             port = free_port()
             logfile = logdir / f"{port}.log"
-            cmd = [PYTHON, "-m", "gunicorn", "--no-control-socket", "-w", str(GUNICORN_WORKERS),
-                   "-b", f"{HOST}:{port}", app_spec]
+            cmd = [PYTHON, "-m", "gunicorn", "--no-control-socket", "-w", str(GUNICORN_WORKERS), "-b", f"{HOST}:{port}", app_spec]
             with logfile.open("wb") as out:
-                proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
             server = Server(proc, port, logfile)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and proc.poll() is None and not _ready(port, ready_path):
@@ -340,12 +348,23 @@ def write_tuples(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
             out.write("\t".join(row) + "\n")
 
 
-def run_wrk(base_url: str, tuples: Path, connections: int, duration_s: float, threads: int = 2,
-            timeout_s: int = 5) -> WrkResult:
+def run_wrk(base_url: str, tuples: Path, connections: int, duration_s: float, threads: int = 2, timeout_s: int = 5) -> WrkResult:
     """`wrk -t<threads> -c<connections> -d<duration>s` rotating through the tuples file."""
     wrk = ensure_wrk()
-    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration_s))}s", f"--timeout={timeout_s}s",
-           "-s", str(WRK_SCRIPT), base_url, "--", str(tuples), USER_AGENT, str(threads)]
+    cmd = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(duration_s))}s",
+        f"--timeout={timeout_s}s",
+        "-s",
+        str(WRK_SCRIPT),
+        base_url,
+        "--",
+        str(tuples),
+        USER_AGENT,
+        str(threads),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration_s + 60)
     match = re.search(r"^BENCHJSON (\{.*\})$", done.stdout, re.MULTILINE)
     if done.returncode != 0 or match is None:
@@ -353,8 +372,14 @@ def run_wrk(base_url: str, tuples: Path, connections: int, duration_s: float, th
     data = json.loads(match.group(1))
     seconds = data["duration_us"] / 1e6
     sockets = data["connect"] + data["read"] + data["write"] + data["timeout"]
-    return WrkResult(rps=round(data["requests"] / seconds, 1), requests=data["requests"], status_errors=data["status"],
-                     socket_errors=sockets, p50_ms=data["p50_us"] / 1000, p99_ms=data["p99_us"] / 1000)
+    return WrkResult(
+        rps=round(data["requests"] / seconds, 1),
+        requests=data["requests"],
+        status_errors=data["status"],
+        socket_errors=sockets,
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+    )
 
 
 # --------------------------------------------------------------------------------------- client
@@ -374,8 +399,7 @@ class Client:
         """The Cookie header this client sends."""
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
-    def request(self, method: str, path: str, form: dict[str, Any] | list[tuple[str, str]] | None = None
-                ) -> tuple[int, str, str]:
+    def request(self, method: str, path: str, form: dict[str, Any] | list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
         """Send one request; return (status, Location header, body). Raises OSError on connection errors."""
         headers = {"User-Agent": USER_AGENT, "Host": f"{self.host}:{self.port}"}
         if self.cookies:
@@ -402,7 +426,11 @@ class Client:
         if response.getheader("Connection", "").lower() == "close":
             self.conn.close()
         location = response.getheader("Location") or ""
-        return response.status, urlsplit(location).path + (f"?{urlsplit(location).query}" if urlsplit(location).query else ""), text
+        return (
+            response.status,
+            urlsplit(location).path + (f"?{urlsplit(location).query}" if urlsplit(location).query else ""),
+            text,
+        )
 
     def close(self) -> None:
         """Close the connection."""
@@ -412,7 +440,8 @@ class Client:
 def csrf_from(html: str) -> str:
     """The CSRF token of the first form on a page."""
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        r'name="csrf_token"[^>]*value="([^"]+)"', html
+    )
     if match is None:
         raise RuntimeError("page has no CSRF token")
     return match.group(1)
@@ -428,15 +457,15 @@ def login(client: Client, email: str, password: str = STUDENT_PASSWORD) -> str:
     if status != 200:
         raise RuntimeError(f"GET /account/login returned {status}")
     token = csrf_from(html)
-    status, location, body = client.request("POST", "/account/login",
-                                            {"email": email, "password": password, "csrf_token": token})
+    status, location, body = client.request("POST", "/account/login", {"email": email, "password": password, "csrf_token": token})
     if status != 302 or "session" not in client.cookies:
         raise RuntimeError(f"login of {email} failed: {status} {location} {body[:300]}")
     return token
 
 
-def paired_runs(label: str, pair: list[tuple[str, str, Path]], connections: tuple[int, ...], repeats: int,
-                duration_s: float) -> list[dict[str, WrkResult]]:
+def paired_runs(
+    label: str, pair: list[tuple[str, str, Path]], connections: tuple[int, ...], repeats: int, duration_s: float
+) -> list[dict[str, WrkResult]]:
     """Run wrk on two targets alternately (order flipped each round), so noise hits both alike."""
     for _, base, tuples in pair:
         run_wrk(base, tuples, 16, 1)  # warm-up
@@ -444,24 +473,33 @@ def paired_runs(label: str, pair: list[tuple[str, str, Path]], connections: tupl
     for r in range(repeats):
         run: dict[str, WrkResult] = {}
         for conns in connections:
-            for name, base, tuples in (pair if r % 2 == 0 else pair[::-1]):
+            for name, base, tuples in pair if r % 2 == 0 else pair[::-1]:
                 run[f"{name}_c{conns}"] = run_wrk(base, tuples, conns, duration_s)
         runs.append(run)
-        log(f"[{label}] run {r + 1}: " + ", ".join(
-            f"{k} {v.rps} rps ({v.errors} errors, p99 {v.p99_ms:.0f} ms)" for k, v in run.items()))
+        log(
+            f"[{label}] run {r + 1}: "
+            + ", ".join(f"{k} {v.rps} rps ({v.errors} errors, p99 {v.p99_ms:.0f} ms)" for k, v in run.items())
+        )
     return runs
 
 
-def ratio_figures(runs: list[dict[str, WrkResult]], connections: tuple[int, ...], measured: tuple[str, str],
-                  reference: tuple[str, str], ratio_key: str, suffix: str) -> dict[str, float]:
+def ratio_figures(
+    runs: list[dict[str, WrkResult]],
+    connections: tuple[int, ...],
+    measured: tuple[str, str],
+    reference: tuple[str, str],
+    ratio_key: str,
+    suffix: str,
+) -> dict[str, float]:
     """Medians of requests/s for both targets and of their per-run ratio; headline keys are c64."""
     (name, key), (ref_name, ref_key) = measured, reference
     figures: dict[str, float] = {}
     for conns in connections:
         figures[f"{key}_c{conns}{suffix}"] = median([run[f"{name}_c{conns}"].rps for run in runs])
         figures[f"{ref_key}_c{conns}{suffix}"] = median([run[f"{ref_name}_c{conns}"].rps for run in runs])
-        figures[f"{ratio_key}_c{conns}{suffix}"] = median([run[f"{name}_c{conns}"].rps / run[f"{ref_name}_c{conns}"].rps
-                                                          for run in runs])
+        figures[f"{ratio_key}_c{conns}{suffix}"] = median(
+            [run[f"{name}_c{conns}"].rps / run[f"{ref_name}_c{conns}"].rps for run in runs]
+        )
     headline = max(connections)
     for k in (key, ref_key, ratio_key):
         figures[f"{k}{suffix}"] = figures[f"{k}_c{headline}{suffix}"]

@@ -22,6 +22,7 @@ runs of (app c64 / ceiling c64 in that run); `answer_save_ratio_c16` likewise at
 `answer_save_errors` counts the app's failed requests over all timed runs (status >= 400 plus
 connect/read/write/timeout errors; 302 is success); `ceiling_errors` the same for the ceiling.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,12 +59,20 @@ def make_students(database_url: str, count: int) -> list[dict[str, Any]]:
             index = kinds.index("short_answer") if "short_answer" in kinds else 0
             question = questions[index]
             total = len(questions)
-            students.append({
-                "email": user.email, "attempt_id": attempt.id, "index": index, "type": question.type,
-                "fields": h.answer_fields(question, present(question, attempt.seed)),
-                "success": (f"/quiz/attempts/{attempt.id}?q={index + 1}" if index + 1 < total
-                            else f"/quiz/attempts/{attempt.id}/finish"),
-            })
+            students.append(
+                {
+                    "email": user.email,
+                    "attempt_id": attempt.id,
+                    "index": index,
+                    "type": question.type,
+                    "fields": h.answer_fields(question, present(question, attempt.seed)),
+                    "success": (
+                        f"/quiz/attempts/{attempt.id}?q={index + 1}"
+                        if index + 1 < total
+                        else f"/quiz/attempts/{attempt.id}/finish"
+                    ),
+                }
+            )
     return students
 
 
@@ -80,8 +89,10 @@ def log_in(base_url: str, student: dict[str, Any]) -> tuple[str, str, str, str]:
         path = f"{page}/answer"
         status, location, body = client.request("POST", path, form)
         if status != 302 or location != student["success"]:
-            raise RuntimeError(f"the answer of {student['email']} ({student['type']}) was not saved: "
-                               f"{status} -> {location!r}, expected {student['success']!r}")
+            raise RuntimeError(
+                f"the answer of {student['email']} ({student['type']}) was not saved: "
+                f"{status} -> {location!r}, expected {student['success']!r}"
+            )
         return ("POST", path, client.cookie_header(), urlencode(form))
     finally:
         client.close()
@@ -96,8 +107,10 @@ def run_backend(backend: h.Backend, students: int, repeats: int, duration_s: flo
         h.log(f"[answer_save{s}] migrating and creating {students} students ...")
         h.migrate(url)
         people = make_students(url, students)
-        with h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as app_server, \
-                ceiling.serve(backend, work) as (ceiling_server, ceiling_tuples):
+        with (
+            h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as app_server,
+            ceiling.serve(backend, work) as (ceiling_server, ceiling_tuples),
+        ):
             with ThreadPoolExecutor(8) as pool:
                 rows = list(pool.map(lambda p: log_in(app_server.url, p), people))
             app_tuples = work / "answer_tuples.tsv"

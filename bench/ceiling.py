@@ -14,13 +14,14 @@ Served as `gunicorn "bench.ceiling:create_app()"` with CEILING_DATABASE_URL set.
 `ceiling_alone_rps_c64`, `ceiling_alone_errors`, `_pg` on PostgreSQL): a sanity check of the
 reference. The ratio that matters is measured in `bench.answer_save`, in the same run as the app.
 """
+
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +84,7 @@ def create_app(database_url: str | None = None) -> Flask:
     @app.post("/save")
     def save():
         item = db.session.get(Item, 1)
-        db.session.add(Event(item_id=item.id, value=request.form.get("value", "")[:500],
-                             created_at=datetime.now(timezone.utc)))
+        db.session.add(Event(item_id=item.id, value=request.form.get("value", "")[:500], created_at=datetime.now(UTC)))
         db.session.commit()
         return redirect("/done")
 
@@ -109,8 +109,11 @@ def prepare(database_url: str) -> None:
 
 def env(database_url: str) -> dict[str, str]:
     """The ceiling server's environment."""
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")},
-            "CEILING_DATABASE_URL": database_url, "PYTHONDONTWRITEBYTECODE": "1"}
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")},
+        "CEILING_DATABASE_URL": database_url,
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@
 subprocesses (one for 10,000 learners, one for 40,000), so they are not inflated by this process;
 if the export streams, the two are about the same.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from course.exports.grades import Cell, Column, Learner, export_csv
@@ -31,7 +32,7 @@ def columns(n: int = ASSIGNMENTS) -> list[Column]:
 def learners(count: int, cols: list[Column], seed: int = 11) -> Iterator[tuple[Learner, dict[int, Cell]]]:
     """`count` synthetic learners made one at a time, each with a cell per assignment."""
     rng = random.Random(seed)
-    start = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
     for i in range(count):
         cells = {}
         for col in cols:

@@ -6,6 +6,7 @@ choice (a wrong answer picks a distractor, one of them rarely), 12-17 true/false
 credit (two half-credit steps), 24-29 short answer. Only `analyse` is timed, not building the
 responses.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -19,8 +20,9 @@ ATTEMPTS = 10_000
 ITEMS = 30
 
 
-def make_responses(attempts: int = ATTEMPTS, draw: int | None = None, seed: int = 7
-                   ) -> tuple[list[ItemResponse], dict[str, ItemInfo]]:
+def make_responses(
+    attempts: int = ATTEMPTS, draw: int | None = None, seed: int = 7
+) -> tuple[list[ItemResponse], dict[str, ItemInfo]]:
     """Responses of `attempts` attempts to all 30 items, or to `draw` of them picked at random per attempt."""
     rng = np.random.default_rng(seed)
     ability = rng.normal(0.0, 1.0, attempts)

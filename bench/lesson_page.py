@@ -13,6 +13,7 @@ the headline keys are the **c64** figures: `lesson_page_rps`, `hello_rps`, and
 `lesson_page_ratio_c16` likewise. `lesson_page_errors` / `hello_errors`: failed requests
 (status >= 400 or socket errors) over all timed runs. `lesson_page_kb`: size of the page.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,10 @@ def run_backend(backend: h.Backend, repeats: int, duration_s: float) -> tuple[di
         with h.setup_app(url):
             pass  # records the question ids, as `flask course load` would
         hello_env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-        with h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as app_server, \
-                h.gunicorn("bench.lesson_page:create_hello_app()", hello_env, "/", "hello") as hello_server:
+        with (
+            h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as app_server,
+            h.gunicorn("bench.lesson_page:create_hello_app()", hello_env, "/", "hello") as hello_server,
+        ):
             client = h.Client(app_server.url)
             status, _, page = client.request("GET", f"/lessons/{LESSON}")
             client.close()

@@ -11,6 +11,7 @@ each endpoint of the load benchmarks:
 
     python -m bench.profile_app [--pg] [--sql] [--profile] [--requests N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -87,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         client = app.test_client()
         html = client.get("/account/login").get_data(as_text=True)
         token = h.csrf_from(html)
-        response = client.post("/account/login", data={"email": "profile@example.org", "password": h.STUDENT_PASSWORD,
-                                                      "csrf_token": token})
+        response = client.post(
+            "/account/login", data={"email": "profile@example.org", "password": h.STUDENT_PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 302, response.status_code
         token = h.csrf_from(client.get("/quiz/").get_data(as_text=True))  # signing in starts a new session, with a new token
 
@@ -106,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         anonymous = app.test_client()
 
         def answer() -> Any:
-            return client.post(f"/quiz/attempts/{attempt_id}/answer",
-                               data=MultiDict([("csrf_token", token), ("index", "0"), ("go", "next"), *fields[0]]))
+            return client.post(
+                f"/quiz/attempts/{attempt_id}/answer",
+                data=MultiDict([("csrf_token", token), ("index", "0"), ("go", "next"), *fields[0]]),
+            )
 
         def start() -> Any:
             return client.post("/quiz/", data={"csrf_token": token, "lessons": LESSON, "count": "5", "minutes": "0"})
@@ -115,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         def submit_fresh() -> Callable[[], Any]:
             aid, fl = new_attempt()
             for i, f in enumerate(fl):
-                client.post(f"/quiz/attempts/{aid}/answer", data=MultiDict([("csrf_token", token), ("index", str(i)), ("go", "next"), *f]))
+                client.post(
+                    f"/quiz/attempts/{aid}/answer", data=MultiDict([("csrf_token", token), ("index", str(i)), ("go", "next"), *f])
+                )
             return lambda: client.post(f"/quiz/attempts/{aid}/finish", data={"csrf_token": token})
 
         endpoints: list[tuple[str, Callable[[], Any] | None, int]] = [
@@ -133,8 +139,10 @@ def main(argv: list[str] | None = None) -> int:
             with Statements(engine) as st:
                 response = call()
             assert response.status_code == expect, (name, response.status_code)
-            print(f"\n== {name}: {len(st.seen)} SQL statements, {st.commits} commits, "
-                  f"{st.checkouts} connection checkouts (+1 pre-ping each) per request")
+            print(
+                f"\n== {name}: {len(st.seen)} SQL statements, {st.commits} commits, "
+                f"{st.checkouts} connection checkouts (+1 pre-ping each) per request"
+            )
             if args.sql:
                 for statement in st.seen:
                     print("   ", re.sub(r"\s+", " ", statement)[:160])

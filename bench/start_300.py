@@ -32,6 +32,7 @@ to end), `start_300_rps` (requests per second over a run), `start_300_run_s` (wa
 
 BENCH_START_STUDENTS=N runs with N students instead (a smoke test; the keys keep their names).
 """
+
 from __future__ import annotations
 
 import os
@@ -103,8 +104,9 @@ class Questions:
 
         self.course = load_course(str(h.ROOT / "lessons"), str(h.ROOT / "question_bank.yaml"))
         args = {"check_same_thread": False} if database_url.startswith("sqlite") else {}
-        self.engine = create_engine(normalise_database_url(database_url), pool_size=4, max_overflow=0,
-                                    pool_timeout=120, connect_args=args)
+        self.engine = create_engine(
+            normalise_database_url(database_url), pool_size=4, max_overflow=0, pool_timeout=120, connect_args=args
+        )
 
     def answers(self, attempt_id: int) -> list[list[tuple[str, str]]]:
         """Valid answer fields for each question of the attempt, in order."""
@@ -133,7 +135,7 @@ def journey(base_url: str, student: Student, barrier: threading.Barrier, questio
         start = time.perf_counter()
         try:
             status, where, body = client.request("POST", path, form)
-        except Exception as exc:  # noqa: BLE001 - a connection error is a failed request, reported
+        except Exception as exc:
             result.latencies.append((step, (time.perf_counter() - start) * 1000))
             raise RuntimeError(f"{step}: {type(exc).__name__}: {exc}") from None
         result.latencies.append((step, (time.perf_counter() - start) * 1000))
@@ -198,13 +200,21 @@ def one_run(base_url: str, students: list[Student], questions: Questions) -> dic
     # a journey neither finished nor failed is still waiting after the join timeout: count it as failed
     errors += ["journey did not finish in time"] * sum(1 for j in journeys if not j.finished and not j.errors)
     return {
-        "requests": len(all_ms), "errors": len(errors), "error_samples": errors[:5],
-        "p50_ms": percentile(all_ms, 50), "p99_ms": percentile(all_ms, 99),
-        "start_p50_ms": percentile(start_ms, 50), "start_p99_ms": percentile(start_ms, 99),
-        "journey_p50_ms": percentile(journey_ms, 50), "journey_p99_ms": percentile(journey_ms, 99),
-        "finished": len(journey_ms), "run_s": wall, "rps": len(all_ms) / wall if wall else 0.0,
-        "per_step_p99_ms": {s: percentile([ms for j in journeys for st, ms in j.latencies if st == s], 99)
-                            for s in ("start", "answer", "submit")},
+        "requests": len(all_ms),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "p50_ms": percentile(all_ms, 50),
+        "p99_ms": percentile(all_ms, 99),
+        "start_p50_ms": percentile(start_ms, 50),
+        "start_p99_ms": percentile(start_ms, 99),
+        "journey_p50_ms": percentile(journey_ms, 50),
+        "journey_p99_ms": percentile(journey_ms, 99),
+        "finished": len(journey_ms),
+        "run_s": wall,
+        "rps": len(all_ms) / wall if wall else 0.0,
+        "per_step_p99_ms": {
+            s: percentile([ms for j in journeys for st, ms in j.latencies if st == s], 99) for s in ("start", "answer", "submit")
+        },
     }
 
 
@@ -225,9 +235,11 @@ def run_backend(backend: h.Backend, count: int, repeats: int) -> tuple[dict[str,
                 for r in range(repeats):
                     runs.append(one_run(server.url, students, questions))
                     run = runs[-1]
-                    h.log(f"[start_300{s}] run {r + 1}: {run['requests']} requests in {run['run_s']:.1f} s "
-                          f"({run['rps']:.0f}/s), p50 {run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, "
-                          f"start p99 {run['start_p99_ms']:.0f} ms, errors {run['errors']} {run['error_samples'][:2]}")
+                    h.log(
+                        f"[start_300{s}] run {r + 1}: {run['requests']} requests in {run['run_s']:.1f} s "
+                        f"({run['rps']:.0f}/s), p50 {run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, "
+                        f"start p99 {run['start_p99_ms']:.0f} ms, errors {run['errors']} {run['error_samples'][:2]}"
+                    )
             finally:
                 questions.close()
     figures = {

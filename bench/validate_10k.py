@@ -1,4 +1,5 @@
 """Time the validator on a synthetic 10,000-question bank built from the real course."""
+
 from __future__ import annotations
 
 import random
@@ -25,8 +26,7 @@ def make_bank(path: Path, size: int = 10_000, seed: int = 7) -> None:
         q["id"] = f"bench-{i:05d}"
         q["prompt"] = " ".join(rng.choice(words) for _ in range(14)) + "?"
         questions.append(q)
-    path.write_text(yaml.safe_dump({"version": 1, "questions": questions}, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump({"version": 1, "questions": questions}, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def run(repeats: int = 3) -> dict[str, float]:

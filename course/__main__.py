@@ -3,6 +3,7 @@
 `python -m course formats [--bank PATH]`: the table of what each export format carries, per question
 type, for docs/question-exports.md (generated from the registries, so it cannot drift).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -36,6 +36,7 @@ item twice in one attempt, or an option index outside the item's options.
 The work is vectorised with numpy on a dense attempts × items matrix (8 bytes a cell per array),
 so 10,000 attempts of a 30-item quiz take a fraction of a second.
 """
+
 from __future__ import annotations
 
 import math
@@ -165,12 +166,12 @@ def _matrix(responses: list[ItemResponse]) -> tuple[list[str], np.ndarray, np.nd
         raise ValueError(f"item {bad.item_id!r} appears more than once in attempt {bad.attempt_id!r}")
     score_matrix = np.zeros(n_attempts * n_items)
     score_matrix[cells] = scores
-    return (item_ids, score_matrix.reshape(n_attempts, n_items), counts.reshape(n_attempts, n_items).astype(bool),
-            cols)
+    return (item_ids, score_matrix.reshape(n_attempts, n_items), counts.reshape(n_attempts, n_items).astype(bool), cols)
 
 
-def _option_counts(responses: list[ItemResponse], cols: np.ndarray, item_ids: list[str],
-                   items: Mapping[str, ItemInfo]) -> list[tuple[int, ...] | None]:
+def _option_counts(
+    responses: list[ItemResponse], cols: np.ndarray, item_ids: list[str], items: Mapping[str, ItemInfo]
+) -> list[tuple[int, ...] | None]:
     """For each item, how many attempts picked each option (None for items without options)."""
     choices = list(map(attrgetter("choices"), responses))
     picked = np.flatnonzero(np.fromiter(map(bool, choices), dtype=bool, count=len(choices)))
@@ -189,8 +190,10 @@ def _option_counts(responses: list[ItemResponse], cols: np.ndarray, item_ids: li
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         r = responses[int(which[first])]
-        raise ValueError(f"attempt {r.attempt_id!r} picked {r.choices!r} on item {r.item_id!r}, "
-                         f"which has options 0..{int(width[item_of[first]]) - 1}")
+        raise ValueError(
+            f"attempt {r.attempt_id!r} picked {r.choices!r} on item {r.item_id!r}, "
+            f"which has options 0..{int(width[item_of[first]]) - 1}"
+        )
     stride = int(width.max())
     if lengths.max() > 1:  # one count per attempt and option, even if a response lists an option twice
         codes = np.sort(which.astype(np.int64) * stride + options)
@@ -202,8 +205,7 @@ def _option_counts(responses: list[ItemResponse], cols: np.ndarray, item_ids: li
     return [tuple(int(c) for c in per_item[j, :w]) if w else None for j, w in enumerate(width)]
 
 
-def _pearson_columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                                               np.ndarray]:
+def _pearson_columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per column over the masked cells: count, centred sums of squares of x and y, and the cross product."""
     m = mask.sum(axis=0)
     safe = np.maximum(m, 1)
@@ -214,8 +216,7 @@ def _pearson_columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np
     return m, (dx * dx).sum(axis=0), (dy * dy).sum(axis=0), (dx * dy).sum(axis=0)
 
 
-def _discrimination(scores: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, list[float | None],
-                                                                      list[float | None]]:
+def _discrimination(scores: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, list[float | None], list[float | None]]:
     """Per item: attempts with a rest score, the item-rest correlation and the discriminative efficiency."""
     n_items = scores.shape[1]
     row_sum = scores.sum(axis=1)
@@ -285,8 +286,9 @@ def _reliability(scores: np.ndarray, present: np.ndarray) -> tuple[float | None,
     return k * mean_r / denominator, STANDARDISED
 
 
-def _flags(n: int, facility: float, discrimination: float | None, option_counts: tuple[int, ...] | None,
-           keys: frozenset[int]) -> tuple[str, ...]:
+def _flags(
+    n: int, facility: float, discrimination: float | None, option_counts: tuple[int, ...] | None, keys: frozenset[int]
+) -> tuple[str, ...]:
     flags = []
     if facility < TOO_HARD:
         flags.append("too hard")
@@ -294,8 +296,7 @@ def _flags(n: int, facility: float, discrimination: float | None, option_counts:
         flags.append("too easy")
     if discrimination is not None and discrimination < LOW_DISCRIMINATION:
         flags.append("low discrimination")
-    if n >= 1 and option_counts and keys and any(
-            count == 0 and option not in keys for option, count in enumerate(option_counts)):
+    if n >= 1 and option_counts and keys and any(count == 0 and option not in keys for option, count in enumerate(option_counts)):
         flags.append("unused distractor")
     if n < SMALL_SAMPLE:
         flags.append("small sample")
@@ -333,14 +334,20 @@ def analyse(responses: Iterable[ItemResponse], items: Mapping[str, ItemInfo] | N
             ci = (0.0, 1.0)
         r = discrimination[j]
         info = items.get(item_id)
-        stats.append(ItemStats(
-            item_id=item_id, n=nj, facility=fac, facility_ci=ci, sd=sd,
-            discrimination=r,
-            discrimination_ci=fisher_interval(r, int(pairs[j])) if r is not None else None,
-            efficiency=efficiency[j],
-            option_counts=option_counts[j],
-            flags=_flags(nj, fac, r, option_counts[j], info.keys if info else frozenset()),
-        ))
+        stats.append(
+            ItemStats(
+                item_id=item_id,
+                n=nj,
+                facility=fac,
+                facility_ci=ci,
+                sd=sd,
+                discrimination=r,
+                discrimination_ci=fisher_interval(r, int(pairs[j])) if r is not None else None,
+                efficiency=efficiency[j],
+                option_counts=option_counts[j],
+                flags=_flags(nj, fac, r, option_counts[j], info.keys if info else frozenset()),
+            )
+        )
 
     attempt_scores = scores.sum(axis=1) / present.sum(axis=1)
     mean = float(attempt_scores.mean())

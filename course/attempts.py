@@ -14,6 +14,7 @@ The app asks these functions; the database enforces the parts two requests could
 - Versions: an attempt keeps the questions it drew, as they were, so a bank edit or removal never
   changes or breaks it; a regrade is an explicit instructor action.
 """
+
 from __future__ import annotations
 
 import enum
@@ -37,8 +38,9 @@ class AttemptState(str, enum.Enum):
     SUBMITTED = "submitted"
 
 
-def deadline_for(started_at: datetime, due_at: datetime | None, time_limit_minutes: int | None,
-                 extra_minutes: int = 0) -> datetime | None:
+def deadline_for(
+    started_at: datetime, due_at: datetime | None, time_limit_minutes: int | None, extra_minutes: int = 0
+) -> datetime | None:
     """When an attempt's time ends: the due date or the time limit from the start, whichever is first."""
     limit = started_at + timedelta(minutes=time_limit_minutes + extra_minutes) if time_limit_minutes else None
     candidates = [moment for moment in (due_at, limit) if moment is not None]

@@ -1,4 +1,5 @@
 """Parse the question bank (question_bank.yaml) into typed questions, with file:line errors."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The whole course as one immutable object: lessons, readings, glossary and questions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Load readings, lessons and the glossary from the lessons/ folder into typed objects."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """CSV cells that spreadsheet programs will not run as formulas."""
+
 from __future__ import annotations
 
 from typing import Any

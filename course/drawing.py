@@ -1,4 +1,5 @@
 """Draw the questions of a quiz: random, stratified by objective, reproducible from a seed."""
+
 from __future__ import annotations
 
 import random

@@ -1,4 +1,5 @@
 """Errors raised by the core, each naming where in which file the problem is."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,6 +29,6 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
     @classmethod
-    def single(cls, path: str | Path, line: int | None, message: str, item: str | None = None) -> "ContentError":
+    def single(cls, path: str | Path, line: int | None, message: str, item: str | None = None) -> ContentError:
         """Build an error holding one problem."""
         return cls([Problem(str(path), line, message, item)])

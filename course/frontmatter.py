@@ -1,4 +1,5 @@
 """Split a Markdown file into YAML front matter and body."""
+
 from __future__ import annotations
 
 from pathlib import Path

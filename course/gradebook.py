@@ -3,6 +3,7 @@
 Pure functions: the web layer gathers the submitted attempts and the assignment's settings, and
 these decide the score. An attempt's score is a share of the marks, from 0 to 1.
 """
+
 from __future__ import annotations
 
 import math
@@ -56,8 +57,9 @@ def points(score: float | None, possible: float) -> float | None:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def final_points(possible: float, counting: str, submitted: Sequence[AttemptScore], override: float | None,
-                 started: int) -> tuple[float | None, str]:
+def final_points(
+    possible: float, counting: str, submitted: Sequence[AttemptScore], override: float | None, started: int
+) -> tuple[float | None, str]:
     """The points that count for one learner on one assignment, and why.
 
     The one rule every page and export uses: an override wins ("overridden"); else, while an

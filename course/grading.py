@@ -19,6 +19,7 @@ Each type's grader lives in its module under course/qtypes; `grade` dispatches t
 Multiple response uses "right minus wrong" so that ticking every box scores 0, not the share of
 keys it happens to include; each choice is still reported as a part, right or wrong.
 """
+
 from __future__ import annotations
 
 import math

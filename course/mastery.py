@@ -6,6 +6,7 @@ from practice, review and submitted quizzes. Mastery is their mean score. The ob
 `THRESHOLD` (0.8); *learning* when there is at least one answer; else *not started*. Recent
 answers only, so a learner who has since improved is not held back by early mistakes.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -3,6 +3,7 @@
 Pydantic models double as the schema: `extra="forbid"` turns a misspelt key into an error
 instead of a silently ignored field.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -77,7 +78,7 @@ class ReadingMeta(Frozen):
     summary: str | None = None
 
     @model_validator(mode="after")
-    def _explain_gaps(self) -> "ReadingMeta":
+    def _explain_gaps(self) -> ReadingMeta:
         if self.date is None and not self.date_note:
             raise ValueError("date is null: add date_note saying why (the capture gives none, or how it is inferred)")
         if not self.authors and not self.authors_note:

@@ -1,4 +1,5 @@
 """The balance rules a question bank must meet, with this course's standards as defaults."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """How a question is shown: choice, option and item order, seeded so a reload shows the same order."""
+
 from __future__ import annotations
 
 import random

@@ -3,6 +3,7 @@
 Each type's module (course/qtypes) defines its field names (`QuestionType.field`) and parsing;
 templates take the names from the same place. Nothing in a field name reveals the key.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,10 +4,11 @@ A card's schedule is stored in the app's own versioned shape (`CardState`), neve
 `Card.to_dict()` format, so an fsrs upgrade that changes that format cannot break stored rows.
 Rows written before version 1 hold fsrs 6's `to_dict()` shape; they are still read.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypedDict
 
 from fsrs import Card, Rating, Scheduler, State
@@ -51,7 +52,7 @@ def rating_for(score: float, confidence: str | None = None) -> Rating:
 
 def _utc(moment: datetime) -> datetime:
     """The moment in UTC; a naive one is taken to be UTC already."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _iso(moment: datetime) -> str:
@@ -122,9 +123,15 @@ def to_state(card: Card) -> CardState:
 def to_card(stored: Mapping[str, Any]) -> Card:
     """An fsrs card from a stored state (version 1, or the legacy fsrs shape)."""
     state = normalize(stored)
-    return Card(card_id=1, state=_STATES[state["state"]], step=state["step"], stability=state["stability"],
-                difficulty=state["difficulty"], due=_moment(state["due"], "due"),
-                last_review=_moment(state["last_review"], "last_review") if state["last_review"] else None)
+    return Card(
+        card_id=1,
+        state=_STATES[state["state"]],
+        step=state["step"],
+        stability=state["stability"],
+        difficulty=state["difficulty"],
+        due=_moment(state["due"], "due"),
+        last_review=_moment(state["last_review"], "last_review") if state["last_review"] else None,
+    )
 
 
 def new_card(now: datetime) -> CardState:
@@ -132,8 +139,9 @@ def new_card(now: datetime) -> CardState:
     return to_state(Card(card_id=1, due=_utc(now)))
 
 
-def review(card_state: Mapping[str, Any] | None, score: float, now: datetime,
-           confidence: str | None = None) -> tuple[CardState, datetime]:
+def review(
+    card_state: Mapping[str, Any] | None, score: float, now: datetime, confidence: str | None = None
+) -> tuple[CardState, datetime]:
     """Apply one answer to a card; return the new card state and when it is next due."""
     card = to_card(card_state) if card_state else Card(card_id=1, due=_utc(now))
     card, _ = _SCHEDULER.review_card(card, rating_for(score, confidence), review_datetime=_utc(now))

@@ -1,4 +1,5 @@
 """Validate the whole course: schema, references, verbatim evidence, balance and duplicates."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,8 @@ from course.bank import load_bank_with_policy
 from course.content import load_glossary, load_lessons, load_readings
 from course.errors import ContentError, Problem
 from course.model import BLOOM_LEVELS, GlossaryTerm, Lesson, Question, Reading
-from course.qtypes import QUESTION_TYPES, SingleChoice, type_of
 from course.policy import BankPolicy
+from course.qtypes import QUESTION_TYPES, SingleChoice, type_of
 from course.text import normalise_quote, word_count
 
 LESSON_SECTIONS = (
@@ -96,24 +97,40 @@ def check_lessons(report: Report, bank_path: Path) -> list[Problem]:
                 problems.append(Problem(path, 2, f"objective {objective.id!r} must start with '{lesson.id}.o'", lesson.id))
             verb = objective.text.split()[0].lower().strip(",.:;") if objective.text.split() else ""
             if verb not in MEASURABLE_VERBS:
-                problems.append(Problem(path, 2, f"objective {objective.id!r} should start with a measurable verb "
-                                        f"(explain, compare, identify, evaluate ...), not {verb!r}", lesson.id))
+                problems.append(
+                    Problem(
+                        path,
+                        2,
+                        f"objective {objective.id!r} should start with a measurable verb "
+                        f"(explain, compare, identify, evaluate ...), not {verb!r}",
+                        lesson.id,
+                    )
+                )
             if objective.id in seen_objectives:
                 problems.append(Problem(path, 2, f"objective id {objective.id!r} is used twice", lesson.id))
             seen_objectives.add(objective.id)
         headings = re.findall(r"^## +(.+?)\s*$", lesson.body, flags=re.M)
         if tuple(headings) != LESSON_SECTIONS:
-            problems.append(Problem(path, None, "sections must be, in order: " + "; ".join(LESSON_SECTIONS)
-                                    + f" (found: {'; '.join(headings) or 'none'})", lesson.id))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    "sections must be, in order: " + "; ".join(LESSON_SECTIONS) + f" (found: {'; '.join(headings) or 'none'})",
+                    lesson.id,
+                )
+            )
         words = word_count(GLOSSARY_LINK.sub(lambda m: m.group(1), lesson.body))
         if not policy.lesson_min_words <= words <= policy.lesson_max_words:
-            problems.append(Problem(path, None, f"{words} words; lessons need {policy.lesson_min_words}-"
-                                    f"{policy.lesson_max_words}", lesson.id))
+            problems.append(
+                Problem(path, None, f"{words} words; lessons need {policy.lesson_min_words}-{policy.lesson_max_words}", lesson.id)
+            )
         prompts = lesson.body.split("## Discussion prompts", 1)[-1]
         count = len(re.findall(r"^\s*(?:\d+[.)]|[-*])\s+\S", prompts, flags=re.M))
         if count < policy.min_discussion_prompts:
-            problems.append(Problem(path, None, f"{count} discussion prompts; write at least {policy.min_discussion_prompts}", lesson.id))
-        for number, line in enumerate(lesson.body.splitlines(), start=1):
+            problems.append(
+                Problem(path, None, f"{count} discussion prompts; write at least {policy.min_discussion_prompts}", lesson.id)
+            )
+        for line in lesson.body.splitlines():
             for term in GLOSSARY_LINK.findall(line):
                 if term.strip() not in terms:
                     problems.append(Problem(path, None, f"glossary link [[{term}]] names no term in glossary.yaml", lesson.id))
@@ -131,7 +148,9 @@ def check_glossary(report: Report, bank_path: Path) -> list[Problem]:
     ids = Counter(t.id for t in report.glossary)
     readings = {r.id: _quote_holder(r) for r in report.readings}
     if len(report.glossary) < report.policy.min_glossary_terms:
-        problems.append(Problem(path, None, f"{len(report.glossary)} terms; the glossary needs at least {report.policy.min_glossary_terms}"))
+        problems.append(
+            Problem(path, None, f"{len(report.glossary)} terms; the glossary needs at least {report.policy.min_glossary_terms}")
+        )
     for term in report.glossary:
         if ids[term.id] > 1:
             problems.append(Problem(path, None, "term id used more than once", term.id))
@@ -154,7 +173,9 @@ def check_questions(report: Report, bank_path: Path) -> list[Problem]:
     first_seen: dict[str, int] = {}
     for q in report.questions:
         if q.id in first_seen:
-            problems.append(Problem(path, q.line, f"duplicate id (first used on line {first_seen[q.id]}); ids are never reused", q.id))
+            problems.append(
+                Problem(path, q.line, f"duplicate id (first used on line {first_seen[q.id]}); ids are never reused", q.id)
+            )
         first_seen.setdefault(q.id, q.line)
         lesson = lessons.get(q.lesson)
         if lesson is None:
@@ -181,17 +202,45 @@ def check_evidence(report: Report, bank_path: Path) -> list[Problem]:
                 continue
             quote = normalise_quote(evidence.quote)
             if len(quote.split()) < report.policy.min_quote_words:
-                problems.append(Problem(path, q.line, f"evidence {number}: quote is shorter than {report.policy.min_quote_words} words; quote the sentence that settles the answer", q.id))
+                problems.append(
+                    Problem(
+                        path,
+                        q.line,
+                        f"evidence {number}: quote is shorter than {report.policy.min_quote_words} words; quote the sentence that settles the answer",
+                        q.id,
+                    )
+                )
             if not any(quote in p for p in paragraphs):
-                problems.append(Problem(path, q.line, f"evidence {number}: quote not found verbatim in one paragraph of {evidence.source}: "
-                                        f"\"{quote[:60]}...\"; copy it exactly from lessons/sources/{evidence.source}.md", q.id))
+                problems.append(
+                    Problem(
+                        path,
+                        q.line,
+                        f"evidence {number}: quote not found verbatim in one paragraph of {evidence.source}: "
+                        f'"{quote[:60]}..."; copy it exactly from lessons/sources/{evidence.source}.md',
+                        q.id,
+                    )
+                )
         for source, text in type_of(q).verbatim_passages(q):
             passage = normalise_quote(text)
             if source in readings and not any(passage in p for p in readings[source]):
-                problems.append(Problem(path, q.line, f"the passage with its blanks filled in is not verbatim in one paragraph of {source}: "
-                                        f"\"{passage[:60]}...\"; copy it exactly from lessons/sources/{source}.md", q.id))
+                problems.append(
+                    Problem(
+                        path,
+                        q.line,
+                        f"the passage with its blanks filled in is not verbatim in one paragraph of {source}: "
+                        f'"{passage[:60]}..."; copy it exactly from lessons/sources/{source}.md',
+                        q.id,
+                    )
+                )
         if q.lesson in multi_source and len(q.sources) < report.policy.min_synthesis_sources:
-            problems.append(Problem(path, q.line, f"a question of {q.lesson} must cite at least {report.policy.min_synthesis_sources} different sources", q.id))
+            problems.append(
+                Problem(
+                    path,
+                    q.line,
+                    f"a question of {q.lesson} must cite at least {report.policy.min_synthesis_sources} different sources",
+                    q.id,
+                )
+            )
     return problems
 
 
@@ -206,27 +255,59 @@ def check_balance(report: Report, bank_path: Path) -> list[Problem]:
     for lesson in report.lessons:
         sources = lesson.meta.sources
         if len(sources) == 1 and per_lesson[lesson.id] < policy.min_per_source_lesson:
-            problems.append(Problem(path, None, f"lesson {lesson.id} has {per_lesson[lesson.id]} questions; add at least {policy.min_per_source_lesson - per_lesson[lesson.id]} more"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"lesson {lesson.id} has {per_lesson[lesson.id]} questions; add at least {policy.min_per_source_lesson - per_lesson[lesson.id]} more",
+                )
+            )
     synthesis = sum(1 for q in questions if len(q.sources) >= policy.min_synthesis_sources)
     if synthesis < policy.min_synthesis:
-        problems.append(Problem(path, None, f"{synthesis} synthesis questions (citing {policy.min_synthesis_sources}+ sources); the bank needs {policy.min_synthesis}"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                f"{synthesis} synthesis questions (citing {policy.min_synthesis_sources}+ sources); the bank needs {policy.min_synthesis}",
+            )
+        )
     per_type = Counter(q.type for q in questions)
     for qtype in QUESTION_TYPES:
         if per_type[qtype] < policy.min_per_type:
-            problems.append(Problem(path, None, f"{per_type[qtype]} {qtype} questions; each type needs at least {policy.min_per_type}"))
+            problems.append(
+                Problem(path, None, f"{per_type[qtype]} {qtype} questions; each type needs at least {policy.min_per_type}")
+            )
     if total:
         bloom = Counter(q.bloom for q in questions)
         if bloom["remember"] / total > policy.max_remember_share:
-            problems.append(Problem(path, None, f"{bloom['remember']}/{total} questions are 'remember'; at most {policy.max_remember_share:.0%} may be"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"{bloom['remember']}/{total} questions are 'remember'; at most {policy.max_remember_share:.0%} may be",
+                )
+            )
         higher = bloom["analyze"] + bloom["evaluate"]
         if higher / total < policy.min_analyze_evaluate_share:
-            problems.append(Problem(path, None, f"{higher}/{total} questions are 'analyze' or 'evaluate'; at least {policy.min_analyze_evaluate_share:.0%} must be"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"{higher}/{total} questions are 'analyze' or 'evaluate'; at least {policy.min_analyze_evaluate_share:.0%} must be",
+                )
+            )
     positions = key_positions(questions)
     keyed = sum(positions.values())
     for position, count in sorted(positions.items()):
         if keyed and count / keyed > policy.max_key_position_share:
-            problems.append(Problem(path, None, f"choice {position} is the key of {count}/{keyed} single-choice questions; "
-                                    f"at most {policy.max_key_position_share:.0%} may share a position"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"choice {position} is the key of {count}/{keyed} single-choice questions; "
+                    f"at most {policy.max_key_position_share:.0%} may share a position",
+                )
+            )
     return problems
 
 
@@ -243,7 +324,7 @@ def _shingles(text: str) -> frozenset[tuple[str, ...]]:
     words = _WORD.findall(normalise_quote(text).lower())
     if len(words) < 3:
         return frozenset({tuple(words)})
-    return frozenset(zip(words, words[1:], words[2:]))
+    return frozenset(zip(words, words[1:], words[2:], strict=False))  # trigrams: the shorter slices end first
 
 
 def check_duplicates(report: Report, bank_path: Path) -> list[Problem]:
@@ -262,9 +343,9 @@ def check_duplicates(report: Report, bank_path: Path) -> list[Problem]:
         if len(ids) > limit:
             continue
         for a_pos, a in enumerate(ids):
-            for b in ids[a_pos + 1:]:
+            for b in ids[a_pos + 1 :]:
                 shared[(a, b)] += 1
-    for (a, b), count in shared.items():
+    for a, b in shared:
         union = len(shingles[a] | shingles[b])
         similarity = len(shingles[a] & shingles[b]) / union if union else 1.0
         if similarity >= threshold:
@@ -277,12 +358,17 @@ def check_duplicates(report: Report, bank_path: Path) -> list[Problem]:
 def summary_table(report: Report) -> str:
     """Render counts per lesson, type, Bloom level and difficulty as a plain-text table."""
     qs = report.questions
-    lines = [f"Course valid: {len(report.lessons)} lessons, {len(report.readings)} readings, "
-             f"{len(report.glossary)} glossary terms, {len(qs)} questions.", ""]
+    lines = [
+        f"Course valid: {len(report.lessons)} lessons, {len(report.readings)} readings, "
+        f"{len(report.glossary)} glossary terms, {len(qs)} questions.",
+        "",
+    ]
     per_lesson = Counter(q.lesson for q in qs)
     types = list(QUESTION_TYPES)
     short = {name: qtype.short for name, qtype in QUESTION_TYPES.items()}
-    header = f"{'lesson':<26}{'total':>6}" + "".join(f"{short[t]:>7}" for t in types) + "".join(f"{b[:5]:>7}" for b in BLOOM_LEVELS)
+    header = (
+        f"{'lesson':<26}{'total':>6}" + "".join(f"{short[t]:>7}" for t in types) + "".join(f"{b[:5]:>7}" for b in BLOOM_LEVELS)
+    )
     lines += [header, "-" * len(header)]
     rows = [lesson.id for lesson in report.lessons] + sorted(set(per_lesson) - {lesson.id for lesson in report.lessons})
     for lesson_id in rows + ["TOTAL"]:
@@ -291,7 +377,11 @@ def summary_table(report: Report) -> str:
         b = Counter(q.bloom for q in subset)
         if lesson_id == "TOTAL":
             lines.append("-" * len(header))
-        lines.append(f"{lesson_id:<26}{len(subset):>6}" + "".join(f"{t[x]:>7}" for x in types) + "".join(f"{b[x]:>7}" for x in BLOOM_LEVELS))
+        lines.append(
+            f"{lesson_id:<26}{len(subset):>6}"
+            + "".join(f"{t[x]:>7}" for x in types)
+            + "".join(f"{b[x]:>7}" for x in BLOOM_LEVELS)
+        )
     total = len(qs) or 1
     bloom = Counter(q.bloom for q in qs)
     diff = Counter(q.difficulty for q in qs)

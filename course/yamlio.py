@@ -1,4 +1,5 @@
 """Read YAML safely while remembering the line each mapping starts on."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -52,7 +53,7 @@ def read_text(path: str | Path) -> str:
 def load_yaml(text: str, path: str | Path, first_line: int = 1) -> Any:
     """Parse YAML text; mappings carry their line numbers (offset by first_line - 1)."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None

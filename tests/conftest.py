@@ -1,4 +1,5 @@
 """Shared fixtures: an app per test on SQLite (and PostgreSQL when TEST_DATABASE_URL is set)."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +8,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from app.models import Role
 from app.services import accounts
 
 DATA = Path(__file__).parent / "data"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # the fixed clock's starting time
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the fixed clock's starting time
 COURSE = DATA / "course"
 PASSWORD = "correct horse battery"
 
@@ -136,7 +137,8 @@ def runner(app: Flask):
 def csrf_from(html: str, required: bool = True) -> str:
     """Pull the CSRF token out of a rendered form."""
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        r'name="csrf_token"[^>]*value="([^"]+)"', html
+    )
     if not required and match is None:
         return ""
     assert match, "page has no CSRF token"

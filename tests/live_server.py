@@ -1,4 +1,5 @@
 """A live server for browser tests: the app in a thread, on a free port of 127.0.0.1."""
+
 from __future__ import annotations
 
 import threading

@@ -3,6 +3,7 @@
 Usage: python -m tests.repeat --runs 5 [-- extra pytest arguments]; `make test-repeat N=5` wraps it.
 Exit status 0 only when every run passed.
 """
+
 from __future__ import annotations
 
 import argparse

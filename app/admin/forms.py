@@ -1,4 +1,5 @@
 """Forms for course admins."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -26,15 +27,23 @@ class ActiveForm(FlaskForm):
 class TemporaryPasswordForm(FlaskForm):
     """Set a temporary password that the user must change at their next log-in."""
 
-    password = PasswordField("Temporary password",
-                             description=f"At least {MIN_PASSWORD} characters. Give it to the user privately; "
-                                         "they choose their own at their next log-in.",
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD,
-                                                                message=f"Use at least {MIN_PASSWORD} and at most {MAX_PASSWORD} characters.")],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Repeat temporary password",
-                            validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
-                            render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        "Temporary password",
+        description=f"At least {MIN_PASSWORD} characters. Give it to the user privately; "
+        "they choose their own at their next log-in.",
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD, max=MAX_PASSWORD, message=f"Use at least {MIN_PASSWORD} and at most {MAX_PASSWORD} characters."
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat temporary password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField("Set temporary password")
 
 
@@ -42,6 +51,7 @@ class HandOverForm(FlaskForm):
     """Choose the instructor who takes a section over (choices: active instructors, set by the view)."""
 
     # The service checks the choice (active instructor, not the owner), so a stale page gets its message.
-    instructor = SelectField("New instructor", validators=[DataRequired(message="Choose an active instructor.")],
-                             validate_choice=False)
+    instructor = SelectField(
+        "New instructor", validators=[DataRequired(message="Choose an active instructor.")], validate_choice=False
+    )
     submit = SubmitField("Hand over")

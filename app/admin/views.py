@@ -1,4 +1,5 @@
 """Course admin pages: users, roles, deactivation and temporary passwords."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -76,8 +77,11 @@ def temporary_password(user_id: int):
         except accounts.AccountError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{user.email} has a temporary password and must choose a new one at their next log-in; "
-                  "their sessions have ended.", "success")
+            flash(
+                f"{user.email} has a temporary password and must choose a new one at their next log-in; "
+                "their sessions have ended.",
+                "success",
+            )
         return redirect(url_for("admin.users", q=user.email))
     return render_template("admin/temporary_password.html", user=user, form=form)
 
@@ -106,7 +110,9 @@ def hand_over_section(section_id: int):
             flash(f"{section.name} is now run by {target.email}.", "success")
             return redirect(url_for("teach.section", section_id=section.id))
     owner = db.session.get(User, section.instructor_id)
-    return render_template("admin/hand_over.html", section=section, owner=owner, form=form), 400 if form.instructor.errors else 200
+    return render_template(
+        "admin/hand_over.html", section=section, owner=owner, form=form
+    ), 400 if form.instructor.errors else 200
 
 
 @bp.route("/audit")

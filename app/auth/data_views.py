@@ -1,4 +1,5 @@
 """Data rights: see, download (JSON, CSV) and delete everything stored about you."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Your sessions: every device signed in to this account, with "sign out everywhere else"."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for

@@ -6,6 +6,7 @@ only when both hold: the account's version matches (a password change ends every
 row exists and is within the idle and absolute timeouts. Logout deletes the row, so a copied
 cookie is worthless afterwards, on every worker and host.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -75,10 +76,14 @@ def signed_out_message(verdict: sessions.Verdict) -> str:
     """What the learner is told when a timeout ended their session."""
     idle, absolute = _limits()
     if verdict is sessions.Verdict.IDLE:
-        return (f"You were signed out after {int(idle.total_seconds() // 60)} minutes without activity. "
-                "Sign in again to continue where you left off: your saved answers are kept.")
-    return (f"You were signed out because you signed in more than {int(absolute.total_seconds() // 3600)} hours ago. "
-            "Sign in again to continue where you left off: your saved answers are kept.")
+        return (
+            f"You were signed out after {int(idle.total_seconds() // 60)} minutes without activity. "
+            "Sign in again to continue where you left off: your saved answers are kept."
+        )
+    return (
+        f"You were signed out because you signed in more than {int(absolute.total_seconds() // 3600)} hours ago. "
+        "Sign in again to continue where you left off: your saved answers are kept."
+    )
 
 
 def register_session_guard(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """Register, log in, log out, change password (forced after a temporary password)."""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,8 @@ from flask_limiter import RequestLimit
 from flask_login import current_user
 
 from app.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
-from app.extensions import limiter, login_email_key
 from app.auth.signin import sign_in, sign_out
+from app.extensions import limiter, login_email_key
 from app.security import is_safe_next, logged_in, public
 from app.services import accounts
 
@@ -84,8 +85,13 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], on_breach=_throttled("Too many log-in attempts from your network address"))
-@limiter.limit(_account_limit, key_func=login_email_key, methods=["POST"], deduct_when=_login_failed,
-               on_breach=_throttled("Too many failed log-ins for this account"))
+@limiter.limit(
+    _account_limit,
+    key_func=login_email_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    on_breach=_throttled("Too many failed log-ins for this account"),
+)
 @public
 def login():
     """Log in; on success go to a local ?next= path or home (or first change a temporary password)."""

@@ -1,4 +1,5 @@
 """Students join sections and see, start and resume their assignments."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -51,11 +52,24 @@ def my_assignments():
     for assignment, section in assignments.for_student(current_user.id):
         tries = assignments.attempts(assignment, current_user.id)
         points, status = assignments.final_points(assignment, current_user.id, tries)
-        rows.append({"assignment": assignment, "section": section, "attempts": tries, "points": points, "status": status,
-                     "due": assignments.effective_due(assignment, current_user.id),
-                     "open_attempt": next((a for a in tries if a.submitted_at is None), None)})
-    return render_template("classes/assignments.html", rows=rows, now=clock.now(), form=CSRFForm(),
-                           sections=sections.sections_of_student(current_user.id))
+        rows.append(
+            {
+                "assignment": assignment,
+                "section": section,
+                "attempts": tries,
+                "points": points,
+                "status": status,
+                "due": assignments.effective_due(assignment, current_user.id),
+                "open_attempt": next((a for a in tries if a.submitted_at is None), None),
+            }
+        )
+    return render_template(
+        "classes/assignments.html",
+        rows=rows,
+        now=clock.now(),
+        form=CSRFForm(),
+        sections=sections.sections_of_student(current_user.id),
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])

@@ -1,4 +1,5 @@
 """Lessons, readings beside them, the glossary and the learner's progress."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
@@ -37,13 +38,22 @@ def lesson(lesson_id: str):
     completed = current_user.is_authenticated and lesson.id in learning.completed_lessons(current_user.id)
     count = len(course.practice_questions_for(lesson.id))
     index = [item.id for item in course.lessons].index(lesson.id)
-    neighbours = (course.lessons[index - 1] if index else None,
-                  course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
-    html = render_template("learn/lesson.html", lesson=lesson, body=render_markdown(lesson.body), readings=readings,
-                           completed=completed, question_count=count, neighbours=neighbours,
-                           # Only a logged-in learner gets a form: building one for anonymous readers
-                           # would mint and sign a session cookie on every page view.
-                           form=CSRFForm() if current_user.is_authenticated else None)
+    neighbours = (
+        course.lessons[index - 1] if index else None,
+        course.lessons[index + 1] if index + 1 < len(course.lessons) else None,
+    )
+    html = render_template(
+        "learn/lesson.html",
+        lesson=lesson,
+        body=render_markdown(lesson.body),
+        readings=readings,
+        completed=completed,
+        question_count=count,
+        neighbours=neighbours,
+        # Only a logged-in learner gets a form: building one for anonymous readers
+        # would mint and sign a session cookie on every page view.
+        form=CSRFForm() if current_user.is_authenticated else None,
+    )
     if anonymous:
         cache[lesson_id] = html
     return html
@@ -77,6 +87,14 @@ def progress_page():
     mastery = progress.mastery_for(current_user.id, course)
     lessons = progress.lesson_progress(current_user.id, course, mastery)
     attempts = progress.submitted_attempts(current_user.id)
-    return render_template("learn/progress.html", course=course, mastery=mastery, lessons=lessons, attempts=attempts,
-                           weakest=progress.weakest_objectives(mastery), open_attempts=quizzes.open_attempts(current_user.id),
-                           due=learning.due_count(current_user.id), next_due=learning.next_due(current_user.id))
+    return render_template(
+        "learn/progress.html",
+        course=course,
+        mastery=mastery,
+        lessons=lessons,
+        attempts=attempts,
+        weakest=progress.weakest_objectives(mastery),
+        open_attempts=quizzes.open_attempts(current_user.id),
+        due=learning.due_count(current_user.id),
+        next_due=learning.next_due(current_user.id),
+    )

@@ -1,4 +1,5 @@
 """Public pages: home, privacy, health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
@@ -22,8 +23,11 @@ def home():
     if current_user.is_authenticated:
         from app.services import learning, progress, quizzes
 
-        context.update(progress=progress.lesson_progress(current_user.id, course), due=learning.due_count(current_user.id),
-                       open_attempts=quizzes.open_attempts(current_user.id))
+        context.update(
+            progress=progress.lesson_progress(current_user.id, course),
+            due=learning.due_count(current_user.id),
+            open_attempts=quizzes.open_attempts(current_user.id),
+        )
     return render_template("main/home.html", **context)
 
 

@@ -4,6 +4,7 @@ The seed travels with the form so the answer is read against the order the learn
 changes after each answer); the nonce makes a replayed or double-clicked submit find the first
 answer instead of recording a second one with a different score.
 """
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """Practice one question at a time, and spaced review of due questions, with evidence feedback."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,8 +8,8 @@ from flask_login import current_user
 from app.extensions import db
 from app.forms import CSRFForm
 from app.models import Answer
-from app.security import logged_in
 from app.practice import tokens
+from app.security import logged_in
 from app.services import learning, release
 from app.services.content import get_course
 from course.grading import correct_response, grade
@@ -75,12 +76,23 @@ def question(question_id: str):
             else:
                 confidence = request.form.get("confidence") if request.form.get("confidence") in CONFIDENCE else None
                 recorded = learning.record_answer(current_user.id, question, response, mode, confidence, nonce=submitted.nonce)
-                return redirect(url_for("practice.feedback", answer_id=recorded.answer_id, objective=request.args.get("objective")))
+                return redirect(
+                    url_for("practice.feedback", answer_id=recorded.answer_id, objective=request.args.get("objective"))
+                )
         values = form_values(question, shown, None)
-    return render_template("practice/question.html", question=question, shown=shown, values=values, form=form, error=error,
-                           mode=mode, course=get_course(), objective=request.args.get("objective"),
-                           practice_token=tokens.issue(question.id, seed),
-                           due=learning.due_count(current_user.id) if mode == "review" else None), 400 if error else 200
+    return render_template(
+        "practice/question.html",
+        question=question,
+        shown=shown,
+        values=values,
+        form=form,
+        error=error,
+        mode=mode,
+        course=get_course(),
+        objective=request.args.get("objective"),
+        practice_token=tokens.issue(question.id, seed),
+        due=learning.due_count(current_user.id) if mode == "review" else None,
+    ), 400 if error else 200
 
 
 @bp.route("/practice/answers/<int:answer_id>")
@@ -96,9 +108,17 @@ def feedback(answer_id: int):
     if hold is not None:
         return render_template("practice/held.html", question=question, hold=hold, course=course), 403
     response = from_json(question, answer.response)
-    return render_template("practice/feedback.html", question=question, answer=answer, result=grade(question, response),
-                           response=response, key=correct_response(question), course=course,
-                           objective=request.args.get("objective"), due=learning.due_count(current_user.id))
+    return render_template(
+        "practice/feedback.html",
+        question=question,
+        answer=answer,
+        result=grade(question, response),
+        response=response,
+        key=correct_response(question),
+        course=course,
+        objective=request.args.get("objective"),
+        due=learning.due_count(current_user.id),
+    )
 
 
 @bp.route("/review")

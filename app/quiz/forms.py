@@ -1,4 +1,5 @@
 """Forms for starting a self-test."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -19,9 +20,19 @@ class MockQuizForm(FlaskForm):
     """Choose lessons, number of questions and an optional time limit."""
 
     lessons = MultiCheckboxField("Lessons", validators=[DataRequired(message="Choose at least one lesson.")])
-    count = IntegerField("Number of questions", default=10,
-                         validators=[DataRequired(), NumberRange(min=1, max=50, message="Choose between 1 and 50 questions.")])
-    minutes = SelectField("Time limit", default="0", choices=[
-        SelectChoice("0", "No time limit"), SelectChoice("10", "10 minutes"),
-        SelectChoice("20", "20 minutes"), SelectChoice("30", "30 minutes")])
+    count = IntegerField(
+        "Number of questions",
+        default=10,
+        validators=[DataRequired(), NumberRange(min=1, max=50, message="Choose between 1 and 50 questions.")],
+    )
+    minutes = SelectField(
+        "Time limit",
+        default="0",
+        choices=[
+            SelectChoice("0", "No time limit"),
+            SelectChoice("10", "10 minutes"),
+            SelectChoice("20", "20 minutes"),
+            SelectChoice("30", "30 minutes"),
+        ],
+    )
     submit = SubmitField("Start self-test")

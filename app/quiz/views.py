@@ -1,22 +1,22 @@
 """Self-test quizzes: start, answer one question per page (saved on every move), submit, results."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app import clock
-from app.forms import CSRFForm
-from app.quiz.forms import MockQuizForm
 from app.extensions import db
+from app.forms import CSRFForm
 from app.models import Assignment
+from app.quiz.forms import MockQuizForm
 from app.security import logged_in
-from app.services import assignments
-from app.services import quizzes, release
+from app.services import assignments, quizzes, release
 from app.services.content import get_course
 from course.grading import correct_response, grade
 from course.presentation import present
 from course.responses import ResponseError, form_values, parse_response
-from wtforms.fields.choices import SelectChoice
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
@@ -38,13 +38,19 @@ def new():
     if form.validate_on_submit():
         minutes = int(form.minutes.data) or None
         try:
-            attempt = quizzes.start_mock(current_user.id, course, quizzes.MockSettings(tuple(form.lessons.data), form.count.data, minutes))
+            attempt = quizzes.start_mock(
+                current_user.id, course, quizzes.MockSettings(tuple(form.lessons.data), form.count.data, minutes)
+            )
         except quizzes.QuizError as exc:
             flash(str(exc), "error")
         else:
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
-    return render_template("quiz/new.html", form=form, open_attempts=quizzes.open_attempts(current_user.id),
-                           history=quizzes.attempts_of(current_user.id, limit=10))
+    return render_template(
+        "quiz/new.html",
+        form=form,
+        open_attempts=quizzes.open_attempts(current_user.id),
+        history=quizzes.attempts_of(current_user.id, limit=10),
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -67,9 +73,21 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
     shown = present(question, attempt.seed)
     saved = quizzes.saved_responses(attempt, questions)
     values = typed if typed is not None else form_values(question, shown, saved.get(question.id))
-    return render_template("quiz/take.html", attempt=attempt, question=question, shown=shown, index=index, total=total,
-                           values=values, saved=saved, form=CSRFForm(), course=course, now=clock.now(),
-                           deadline=clock.aware(attempt.deadline), error=error), 422 if error else 200
+    return render_template(
+        "quiz/take.html",
+        attempt=attempt,
+        question=question,
+        shown=shown,
+        index=index,
+        total=total,
+        values=values,
+        saved=saved,
+        form=CSRFForm(),
+        course=course,
+        now=clock.now(),
+        deadline=clock.aware(attempt.deadline),
+        error=error,
+    ), 422 if error else 200
 
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
@@ -122,8 +140,14 @@ def finish(attempt_id: int):
     questions = quizzes.questions_of(attempt, course)
     saved = quizzes.saved_responses(attempt, questions)
     answered = [q.id for q in questions if q.id in saved and grade(q, saved[q.id]).answered]
-    return render_template("quiz/finish.html", attempt=attempt, questions=questions, answered=answered, form=form,
-                           deadline=clock.aware(attempt.deadline))
+    return render_template(
+        "quiz/finish.html",
+        attempt=attempt,
+        questions=questions,
+        answered=answered,
+        form=form,
+        deadline=clock.aware(attempt.deadline),
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>/results")
@@ -146,5 +170,13 @@ def results(attempt_id: int):
         show_answers = assignments.released(assignment.answers_policy, assignment, attempt.user_id)
     # A self-test taken earlier must not show the key of a question that graded work now holds.
     held = release.held_questions(attempt.user_id) if assignment is None else {}
-    return render_template("quiz/results.html", attempt=attempt, rows=rows, course=course, assignment=assignment, held=held,
-                           show_feedback=show_feedback or show_answers, show_answers=show_answers)
+    return render_template(
+        "quiz/results.html",
+        attempt=attempt,
+        rows=rows,
+        course=course,
+        assignment=assignment,
+        held=held,
+        show_feedback=show_feedback or show_answers,
+        show_answers=show_answers,
+    )

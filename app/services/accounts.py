@@ -1,4 +1,5 @@
 """Accounts: registration, authentication, passwords (and their recovery) and roles."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,10 @@ def find_by_email(email: str) -> User | None:
 def check_email_rules(email: str) -> None:
     """Refuse an email that a spreadsheet would read as a formula."""
     if normalise_email(email).startswith(FORMULA_STARTS):
-        raise AccountError("An email cannot start with -, +, = or @: grade exports must carry it unchanged "
-                           "and spreadsheets would read it as a formula. Use another address.")
+        raise AccountError(
+            "An email cannot start with -, +, = or @: grade exports must carry it unchanged "
+            "and spreadsheets would read it as a formula. Use another address."
+        )
 
 
 def check_password_rules(password: str) -> None:
@@ -132,7 +135,9 @@ def set_password_by_email(email: str, password: str, *, temporary: bool = True) 
     _reset_password(user, password, temporary)
     from app.services import audit
 
-    audit.record(None, "user.temporary_password" if temporary else "user.password_set", audit.user_ref(user.id), subject_id=user.id)
+    audit.record(
+        None, "user.temporary_password" if temporary else "user.password_set", audit.user_ref(user.id), subject_id=user.id
+    )
     db.session.commit()
     return user
 

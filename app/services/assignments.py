@@ -1,4 +1,5 @@
 """Assignments: graded quizzes for a section, their rules, extensions, overrides and final scores."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +13,9 @@ from app.extensions import db
 from app.models import Assignment, Attempt, Enrollment, Extension, ScoreOverride, Section, User
 from app.services import audit
 from course import attempts as lifecycle
+from course import gradebook
 from course.catalog import Course
 from course.drawing import draw
-from course import gradebook
 from course.gradebook import COUNTING, AttemptScore
 from course.model import Question
 from course.qtypes import AUTO_GRADED, QUESTION_TYPES
@@ -53,8 +54,11 @@ def pool(course: Course, lesson_ids, objective_ids, question_types) -> list[Ques
     ticked it, since someone then has to grade every answer.
     """
     types = set(question_types) if question_types else set(AUTO_GRADED)
-    return [q for q in course.questions if q.lesson in lesson_ids
-            and (not objective_ids or q.objective in objective_ids) and q.type in types]
+    return [
+        q
+        for q in course.questions
+        if q.lesson in lesson_ids and (not objective_ids or q.objective in objective_ids) and q.type in types
+    ]
 
 
 def check_settings(course: Course, s: AssignmentSettings) -> None:
@@ -85,12 +89,24 @@ def check_settings(course: Course, s: AssignmentSettings) -> None:
 def create(actor: User, section: Section, course: Course, s: AssignmentSettings) -> Assignment:
     """Create an assignment for a section after checking its settings."""
     check_settings(course, s)
-    assignment = Assignment(section_id=section.id, title=s.title.strip(), lesson_ids=list(s.lesson_ids),
-                            objective_ids=list(s.objective_ids), question_types=list(s.question_types),
-                            num_questions=s.num_questions, opens_at=s.opens_at, due_at=s.due_at,
-                            time_limit_minutes=s.time_limit_minutes, attempts_allowed=s.attempts_allowed,
-                            counting=s.counting, points=s.points, feedback_policy=s.feedback_policy,
-                            answers_policy=s.answers_policy, grace_seconds=s.grace_seconds, created_at=clock.now())
+    assignment = Assignment(
+        section_id=section.id,
+        title=s.title.strip(),
+        lesson_ids=list(s.lesson_ids),
+        objective_ids=list(s.objective_ids),
+        question_types=list(s.question_types),
+        num_questions=s.num_questions,
+        opens_at=s.opens_at,
+        due_at=s.due_at,
+        time_limit_minutes=s.time_limit_minutes,
+        attempts_allowed=s.attempts_allowed,
+        counting=s.counting,
+        points=s.points,
+        feedback_policy=s.feedback_policy,
+        answers_policy=s.answers_policy,
+        grace_seconds=s.grace_seconds,
+        created_at=clock.now(),
+    )
     db.session.add(assignment)
     audit.record(actor.id, "assignment.create", f"section {section.id}", title=assignment.title)
     db.session.commit()
@@ -155,21 +171,35 @@ def start_attempt(user: User, assignment: Assignment, course: Course) -> Attempt
     if assignment.attempts_allowed and number > assignment.attempts_allowed:
         raise AssignmentError("You have used every attempt this assignment allows.")
     seed = randomness.new_seed()
-    questions = draw(pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types),
-                     assignment.num_questions, seed)
+    questions = draw(
+        pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types), assignment.num_questions, seed
+    )
     deadline = lifecycle.deadline_for(now, due, assignment.time_limit_minutes, extension.extra_minutes if extension else 0)
-    attempt = Attempt(user_id=user.id, kind="assignment", assignment_id=assignment.id, title=assignment.title,
-                      seed=seed, question_ids=[q.id for q in questions], questions=quizzes.snapshots_of(questions),
-                      started_at=now, deadline=deadline, number=number, grace_seconds=assignment.grace_seconds,
-                      feedback_policy=assignment.feedback_policy)
+    attempt = Attempt(
+        user_id=user.id,
+        kind="assignment",
+        assignment_id=assignment.id,
+        title=assignment.title,
+        seed=seed,
+        question_ids=[q.id for q in questions],
+        questions=quizzes.snapshots_of(questions),
+        started_at=now,
+        deadline=deadline,
+        number=number,
+        grace_seconds=assignment.grace_seconds,
+        feedback_policy=assignment.feedback_policy,
+    )
     db.session.add(attempt)
     try:
         db.session.commit()
     except IntegrityError:
         # Another request opened an attempt (or used this number) first: hand that one back.
         db.session.rollback()
-        current = db.session.scalar(select(Attempt).where(Attempt.assignment_id == assignment.id, Attempt.user_id == user.id,
-                                                          Attempt.submitted_at.is_(None)))
+        current = db.session.scalar(
+            select(Attempt).where(
+                Attempt.assignment_id == assignment.id, Attempt.user_id == user.id, Attempt.submitted_at.is_(None)
+            )
+        )
         if current is not None:
             current.resumed = True
             return current
@@ -182,15 +212,24 @@ def released(policy: str, assignment: Assignment, user_id: int, submitted: bool 
     return lifecycle.released(policy, submitted, effective_due(assignment, user_id), clock.now())
 
 
-def final_points(assignment: Assignment, user_id: int, attempt_rows: list[Attempt] | None = None,
-                 override: ScoreOverride | None | object = _UNSET) -> tuple[float | None, str]:
+def final_points(
+    assignment: Assignment,
+    user_id: int,
+    attempt_rows: list[Attempt] | None = None,
+    override: ScoreOverride | None | object = _UNSET,
+) -> tuple[float | None, str]:
     """The points that count for a learner, and why ("overridden", "graded", "in progress", "missing")."""
     if override is _UNSET:
         override = db.session.get(ScoreOverride, (assignment.id, user_id))
     rows = attempts(assignment, user_id) if attempt_rows is None else attempt_rows
-    scores = [AttemptScore(clock.aware(a.submitted_at), a.score or 0.0, (a.pending_grading or 0) > 0) for a in rows if a.submitted_at is not None]
-    return gradebook.final_points(assignment.points, assignment.counting, scores,
-                                  override.points if override is not None else None, len(rows))
+    scores = [
+        AttemptScore(clock.aware(a.submitted_at), a.score or 0.0, (a.pending_grading or 0) > 0)
+        for a in rows
+        if a.submitted_at is not None
+    ]
+    return gradebook.final_points(
+        assignment.points, assignment.counting, scores, override.points if override is not None else None, len(rows)
+    )
 
 
 @dataclass(frozen=True)
@@ -219,7 +258,9 @@ def class_records(assignment: Assignment) -> ClassRecords:
     stmt = select(Attempt).where(Attempt.assignment_id == assignment.id).order_by(Attempt.started_at)
     for attempt in db.session.scalars(stmt):
         attempts.setdefault(attempt.user_id, []).append(attempt)
-    overrides = {o.user_id: o for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.assignment_id == assignment.id))}
+    overrides = {
+        o.user_id: o for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.assignment_id == assignment.id))
+    }
     extensions = {e.user_id: e for e in db.session.scalars(select(Extension).where(Extension.assignment_id == assignment.id))}
     return ClassRecords(attempts, overrides, extensions)
 
@@ -235,10 +276,17 @@ def set_extension(actor: User, assignment: Assignment, user_id: int, extra_minut
     due = lifecycle.effective_due(clock.aware(assignment.due_at), due_at)
     for attempt in attempts(assignment, user_id):
         if attempt.submitted_at is None:
-            attempt.deadline = lifecycle.deadline_for(clock.aware(attempt.started_at), due, assignment.time_limit_minutes,
-                                                      extra_minutes)
-    audit.record(actor.id, "extension.set", f"assignment {assignment.id}", user_id=user_id, extra_minutes=extra_minutes,
-                 due_at=due_at.isoformat() if due_at else None)
+            attempt.deadline = lifecycle.deadline_for(
+                clock.aware(attempt.started_at), due, assignment.time_limit_minutes, extra_minutes
+            )
+    audit.record(
+        actor.id,
+        "extension.set",
+        f"assignment {assignment.id}",
+        user_id=user_id,
+        extra_minutes=extra_minutes,
+        due_at=due_at.isoformat() if due_at else None,
+    )
     db.session.commit()
 
 
@@ -253,14 +301,25 @@ def override(actor: User, assignment: Assignment, user_id: int, new_points: floa
     row = db.session.get(ScoreOverride, (assignment.id, user_id)) or ScoreOverride(assignment_id=assignment.id, user_id=user_id)
     row.points, row.reason, row.actor_id, row.created_at = new_points, reason[:500], actor.id, clock.now()
     db.session.add(row)
-    audit.record(actor.id, "score.override", f"assignment {assignment.id}", user_id=user_id, before=before,
-                 after=new_points, reason=reason[:500])
+    audit.record(
+        actor.id,
+        "score.override",
+        f"assignment {assignment.id}",
+        user_id=user_id,
+        before=before,
+        after=new_points,
+        reason=reason[:500],
+    )
     db.session.commit()
 
 
 def for_student(user_id: int) -> list[tuple[Assignment, Section]]:
     """Every assignment of the student's sections, soonest due first."""
-    stmt = (select(Assignment, Section).join(Section, Section.id == Assignment.section_id)
-            .join(Enrollment, Enrollment.section_id == Section.id).where(Enrollment.user_id == user_id)
-            .order_by(Assignment.due_at))
+    stmt = (
+        select(Assignment, Section)
+        .join(Section, Section.id == Assignment.section_id)
+        .join(Enrollment, Enrollment.section_id == Section.id)
+        .where(Enrollment.user_id == user_id)
+        .order_by(Assignment.due_at)
+    )
     return [(a, s) for a, s in db.session.execute(stmt)]

@@ -6,6 +6,7 @@ deleting an account calls `forget`, which keeps the fact that each action happen
 stay accountable) but replaces the deleted person's id with a random pseudonym and clears free
 text written about them.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -42,8 +43,11 @@ def record(actor_id: int | None, action: str, target: str, *, subject_id: int | 
             target, subject_id = user_ref(found), subject_id or found
     if subject_id is None and isinstance(detail.get("user_id"), int):
         subject_id = detail["user_id"]
-    db.session.add(AuditLog(actor_id=actor_id, action=action, target=target[:200], subject_id=subject_id, detail=detail,
-                            created_at=clock.now()))
+    db.session.add(
+        AuditLog(
+            actor_id=actor_id, action=action, target=target[:200], subject_id=subject_id, detail=detail, created_at=clock.now()
+        )
+    )
 
 
 def recent(limit: int = 100, offset: int = 0) -> list[AuditLog]:
@@ -58,8 +62,9 @@ def _mentions(entry: AuditLog, user_id: int, email: str | None) -> bool:
     detail = entry.detail if isinstance(entry.detail, dict) else {}
     if any(_is_user_key(k) and v == user_id and not isinstance(v, bool) for k, v in detail.items()):
         return True
-    return bool(email) and (entry.target.strip().lower() == email or any(
-        isinstance(v, str) and v.strip().lower() == email for v in detail.values()))
+    return bool(email) and (
+        entry.target.strip().lower() == email or any(isinstance(v, str) and v.strip().lower() == email for v in detail.values())
+    )
 
 
 def about(user_id: int, email: str | None = None) -> list[AuditLog]:

@@ -1,4 +1,5 @@
 """Online backup and restore of the embedded SQLite database (PostgreSQL uses pg_dump)."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -17,8 +18,9 @@ def sqlite_path() -> Path:
     """The database file, or an error saying this is not SQLite."""
     url = make_url(str(db.engine.url))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        raise BackupError("This command backs up the embedded SQLite database. For PostgreSQL use pg_dump "
-                          "(see docs/deployment.md).")
+        raise BackupError(
+            "This command backs up the embedded SQLite database. For PostgreSQL use pg_dump (see docs/deployment.md)."
+        )
     return Path(url.database)
 
 

@@ -1,4 +1,5 @@
 """The course content as the app sees it: loaded once per process, synced to the catalogue."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,13 @@ def sync_catalogue(course: Course) -> LoadReport:
         row = existing.pop(question.id, None)
         if row is None:
             db.session.add(
-                QuestionRecord(id=question.id, lesson_id=question.lesson, objective_id=question.objective,
-                               type=question.type, content_hash=digest)
+                QuestionRecord(
+                    id=question.id,
+                    lesson_id=question.lesson,
+                    objective_id=question.objective,
+                    type=question.type,
+                    content_hash=digest,
+                )
             )
             added += 1
         elif row.content_hash != digest or row.retired:

@@ -5,6 +5,7 @@ Each learner gets an ability drawn from N(0, 1); each question a difficulty from
 logistic(1.7 * (ability - difficulty)), as in a two-parameter IRT model, so item statistics come out
 meaningful (harder items have lower facility, able learners score higher on every item).
 """
+
 from __future__ import annotations
 
 import math
@@ -60,8 +61,13 @@ def create_demo(course: Course, learners: int, seed: int = 1) -> DemoReport:
         instructor.set_password("demo-instructor-pass")
         db.session.add(instructor)
         db.session.flush()
-    section = Section(name=f"Demo section ({learners} learners, seed {seed})", term="Demo term",
-                      instructor_id=instructor.id, join_code=section_service.new_code(), created_at=now)
+    section = Section(
+        name=f"Demo section ({learners} learners, seed {seed})",
+        term="Demo term",
+        instructor_id=instructor.id,
+        join_code=section_service.new_code(),
+        created_at=now,
+    )
     db.session.add(section)
     db.session.flush()
     source_lessons = [lesson.id for lesson in course.lessons if len(lesson.meta.sources) == 1 and course.questions_for(lesson.id)]
@@ -71,27 +77,63 @@ def create_demo(course: Course, learners: int, seed: int = 1) -> DemoReport:
     def size(lessons: list[str], wanted: int) -> int:
         return min(wanted, sum(len(course.questions_for(i)) for i in lessons))
 
-    past = Assignment(section_id=section.id, title="Unit quiz 1: sources", lesson_ids=source_lessons, objective_ids=[],
-                      question_types=[], num_questions=size(source_lessons, 20), opens_at=now - timedelta(days=14), due_at=now - timedelta(days=7),
-                      time_limit_minutes=30, attempts_allowed=2, counting="highest", points=20,
-                      feedback_policy="after_submit", answers_policy="after_due", created_at=now - timedelta(days=15))
-    current = Assignment(section_id=section.id, title="Unit quiz 2: synthesis", lesson_ids=synthesis, objective_ids=[],
-                         question_types=[], num_questions=size(synthesis, 10), opens_at=now - timedelta(days=2), due_at=now + timedelta(days=5),
-                         time_limit_minutes=None, attempts_allowed=1, counting="last", points=10,
-                         feedback_policy="after_due", answers_policy="after_due", created_at=now - timedelta(days=3))
+    past = Assignment(
+        section_id=section.id,
+        title="Unit quiz 1: sources",
+        lesson_ids=source_lessons,
+        objective_ids=[],
+        question_types=[],
+        num_questions=size(source_lessons, 20),
+        opens_at=now - timedelta(days=14),
+        due_at=now - timedelta(days=7),
+        time_limit_minutes=30,
+        attempts_allowed=2,
+        counting="highest",
+        points=20,
+        feedback_policy="after_submit",
+        answers_policy="after_due",
+        created_at=now - timedelta(days=15),
+    )
+    current = Assignment(
+        section_id=section.id,
+        title="Unit quiz 2: synthesis",
+        lesson_ids=synthesis,
+        objective_ids=[],
+        question_types=[],
+        num_questions=size(synthesis, 10),
+        opens_at=now - timedelta(days=2),
+        due_at=now + timedelta(days=5),
+        time_limit_minutes=None,
+        attempts_allowed=1,
+        counting="last",
+        points=10,
+        feedback_policy="after_due",
+        answers_policy="after_due",
+        created_at=now - timedelta(days=3),
+    )
     db.session.add_all([past, current])
     db.session.flush()
     password_hash = generate_password_hash(DEMO_PASSWORD, method="scrypt")  # one hash for all: scrypt is slow by design
     start = (db.session.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0) + 1
-    users = [{"email": f"learner{start + i:05d}@demo.example.org", "password_hash": password_hash, "role": "student",
-              "active": True, "session_version": 1, "is_demo": True, "created_at": now - timedelta(days=20)}
-             for i in range(learners)]
+    users = [
+        {
+            "email": f"learner{start + i:05d}@demo.example.org",
+            "password_hash": password_hash,
+            "role": "student",
+            "active": True,
+            "session_version": 1,
+            "is_demo": True,
+            "created_at": now - timedelta(days=20),
+        }
+        for i in range(learners)
+    ]
     if users:
         db.session.execute(insert(User), users)
     ids = list(db.session.scalars(select(User.id).where(User.email.in_([u["email"] for u in users])).order_by(User.id)))
     if ids:
-        db.session.execute(insert(Enrollment), [{"section_id": section.id, "user_id": uid, "joined_at": now - timedelta(days=19)}
-                                                for uid in ids])
+        db.session.execute(
+            insert(Enrollment), [{"section_id": section.id, "user_id": uid, "joined_at": now - timedelta(days=19)} for uid in ids]
+        )
     counts = {"attempts": 0, "answers": 0}
     for index, uid in enumerate(ids):
         _simulate_learner(course, uid, index, rng.gauss(0, 1), rng, past, current, source_lessons, counts)
@@ -103,8 +145,11 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
     now = clock.now()
     if rng.random() < 0.08:  # some learners never start: the dashboard should show them
         return
-    completions = [{"user_id": uid, "lesson_id": lid, "completed_at": now - timedelta(days=rng.randint(8, 18))}
-                   for lid in ["00-overview", *source_lessons] if rng.random() < 0.5 + ability / 4]
+    completions = [
+        {"user_id": uid, "lesson_id": lid, "completed_at": now - timedelta(days=rng.randint(8, 18))}
+        for lid in ["00-overview", *source_lessons]
+        if rng.random() < 0.5 + ability / 4
+    ]
     if completions:
         db.session.execute(insert(LessonCompletion), completions)
     answers, cards = [], {}
@@ -112,8 +157,18 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
         response = respond(question, ability, rng)
         when = now - timedelta(days=rng.randint(1, 18), minutes=rng.randint(0, 600))
         score = grade(question, response).score
-        answers.append({"user_id": uid, "question_id": question.id, "objective_id": question.objective, "mode": "practice",
-                        "response": to_json(question, response), "score": score, "confidence": None, "answered_at": when})
+        answers.append(
+            {
+                "user_id": uid,
+                "question_id": question.id,
+                "objective_id": question.objective,
+                "mode": "practice",
+                "response": to_json(question, response),
+                "score": score,
+                "confidence": None,
+                "answered_at": when,
+            }
+        )
         state, due = review(cards.get(question.id, (None,))[0], score, when)
         cards[question.id] = (state, due)
     for assignment, tries in ((past, rng.choice([1, 1, 2])), (current, 1 if rng.random() < 0.6 else 0)):
@@ -133,31 +188,89 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
                 graded.append((question, response, result))
             deadline = lifecycle.deadline_for(started, clock.aware(assignment.due_at), assignment.time_limit_minutes)
             submitted = None if abandoned else started + timedelta(minutes=rng.randint(8, 25))
-            row = db.session.execute(insert(Attempt).returning(Attempt.id), {
-                "user_id": uid, "kind": "assignment", "assignment_id": assignment.id, "title": assignment.title, "seed": seed,
-                "question_ids": [q.id for q in drawn], "questions": {q.id: lifecycle.snapshot(q) for q in drawn},
-                "feedback_policy": assignment.feedback_policy, "started_at": started, "deadline": deadline,
-                "grace_seconds": assignment.grace_seconds, "number": attempt_number + 1, "timed_out": False,
-                "submitted_at": submitted, "score": None if abandoned else round(total / len(drawn), 4), "position": 0})
+            row = db.session.execute(
+                insert(Attempt).returning(Attempt.id),
+                {
+                    "user_id": uid,
+                    "kind": "assignment",
+                    "assignment_id": assignment.id,
+                    "title": assignment.title,
+                    "seed": seed,
+                    "question_ids": [q.id for q in drawn],
+                    "questions": {q.id: lifecycle.snapshot(q) for q in drawn},
+                    "feedback_policy": assignment.feedback_policy,
+                    "started_at": started,
+                    "deadline": deadline,
+                    "grace_seconds": assignment.grace_seconds,
+                    "number": attempt_number + 1,
+                    "timed_out": False,
+                    "submitted_at": submitted,
+                    "score": None if abandoned else round(total / len(drawn), 4),
+                    "position": 0,
+                },
+            )
             attempt_id = row.scalar_one()
             answered = {q.id for q, _, _ in graded}
-            grades = [{"attempt_id": attempt_id, "question_id": q.id, "response": to_json(q, r), "saved_at": started,
-                       **({} if abandoned else {"score": g.score, "parts": list(g.parts), "note": g.note,
-                                                "question_hash": lifecycle.question_hash(q), "graded_at": submitted})}
-                      for q, r, g in graded]
+            grades = [
+                {
+                    "attempt_id": attempt_id,
+                    "question_id": q.id,
+                    "response": to_json(q, r),
+                    "saved_at": started,
+                    **(
+                        {}
+                        if abandoned
+                        else {
+                            "score": g.score,
+                            "parts": list(g.parts),
+                            "note": g.note,
+                            "question_hash": lifecycle.question_hash(q),
+                            "graded_at": submitted,
+                        }
+                    ),
+                }
+                for q, r, g in graded
+            ]
             if not abandoned:  # unanswered questions carry their grade too, as a real submission stores them
-                grades += [{"attempt_id": attempt_id, "question_id": q.id, "response": None, "saved_at": started, "score": 0.0,
-                            "parts": [], "note": None, "question_hash": lifecycle.question_hash(q), "graded_at": submitted}
-                           for q in drawn if q.id not in answered]
+                grades += [
+                    {
+                        "attempt_id": attempt_id,
+                        "question_id": q.id,
+                        "response": None,
+                        "saved_at": started,
+                        "score": 0.0,
+                        "parts": [],
+                        "note": None,
+                        "question_hash": lifecycle.question_hash(q),
+                        "graded_at": submitted,
+                    }
+                    for q in drawn
+                    if q.id not in answered
+                ]
             db.session.execute(insert(AttemptAnswer), grades)
             if not abandoned:
-                answers += [{"user_id": uid, "question_id": q.id, "objective_id": q.objective, "mode": "quiz",
-                             "response": to_json(q, r), "score": g.score, "confidence": None, "answered_at": started}
-                            for q, r, g in graded]
+                answers += [
+                    {
+                        "user_id": uid,
+                        "question_id": q.id,
+                        "objective_id": q.objective,
+                        "mode": "quiz",
+                        "response": to_json(q, r),
+                        "score": g.score,
+                        "confidence": None,
+                        "answered_at": started,
+                    }
+                    for q, r, g in graded
+                ]
             counts["attempts"] += 1
     if answers:
         db.session.execute(insert(Answer), answers)
         counts["answers"] += len(answers)
     if cards:
-        db.session.execute(insert(ReviewCard), [{"user_id": uid, "question_id": qid, "card": state, "due": due, "reviews": 1}
-                                                for qid, (state, due) in cards.items()])
+        db.session.execute(
+            insert(ReviewCard),
+            [
+                {"user_id": uid, "question_id": qid, "card": state, "due": due, "reviews": 1}
+                for qid, (state, due) in cards.items()
+            ],
+        )

@@ -5,6 +5,7 @@ takes the attempt one essay closer to fully graded (a conditional UPDATE on the 
 two graders racing on one essay count it once); grading again is a regrade. Both are audited,
 and the attempt's total is recomputed from its stored scores in the same transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,10 +55,13 @@ def essay_items(assignment: Assignment, course: Course) -> list[EssayItem]:
     from app.services.quizzes import close_expired
 
     close_expired([assignment.id])
-    stmt = (select(Attempt, AttemptAnswer, User).join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
-            .join(User, User.id == Attempt.user_id)
-            .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.response.is_not(None))
-            .order_by(Attempt.submitted_at, Attempt.id, AttemptAnswer.question_id))
+    stmt = (
+        select(Attempt, AttemptAnswer, User)
+        .join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.response.is_not(None))
+        .order_by(Attempt.submitted_at, Attempt.id, AttemptAnswer.question_id)
+    )
     items: list[EssayItem] = []
     numbers: dict[int, int] = {}
     for attempt, row, learner in db.session.execute(stmt):
@@ -102,26 +106,56 @@ def grade_essay(actor: User, assignment: Assignment, item: EssayItem, levels: li
         raise GradingError(f"Keep the comment under {MAX_COMMENT:,} characters.")
     now = clock.now()
     before = item.row.score
-    values = {"score": score, "rubric": list(levels), "comment": comment or None, "grader_id": actor.id, "graded_at": now,
-              "parts": [], "note": None}
+    values = {
+        "score": score,
+        "rubric": list(levels),
+        "comment": comment or None,
+        "grader_id": actor.id,
+        "graded_at": now,
+        "parts": [],
+        "note": None,
+    }
     key = (AttemptAnswer.attempt_id == item.attempt.id) & (AttemptAnswer.question_id == item.question.id)
     # First grading only if the row is still ungraded when this UPDATE runs: a racing grader's
     # first grade turns this one into a regrade instead of counting the essay twice.
-    first = db.session.execute(update(AttemptAnswer).where(key, AttemptAnswer.score.is_(None)).values(**values)
-                               .execution_options(synchronize_session=False)).rowcount == 1
+    first = (
+        db.session.execute(
+            update(AttemptAnswer)
+            .where(key, AttemptAnswer.score.is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     if first:
-        db.session.execute(update(Attempt).where(Attempt.id == item.attempt.id, Attempt.pending_grading > 0)
-                           .values(pending_grading=Attempt.pending_grading - 1).execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.id == item.attempt.id, Attempt.pending_grading > 0)
+            .values(pending_grading=Attempt.pending_grading - 1)
+            .execution_options(synchronize_session=False)
+        )
     else:
         before = db.session.scalar(select(AttemptAnswer.score).where(key))
         db.session.execute(update(AttemptAnswer).where(key).values(**values).execution_options(synchronize_session=False))
     total = db.session.scalar(select(func.sum(AttemptAnswer.score)).where(AttemptAnswer.attempt_id == item.attempt.id)) or 0.0
     count = len(item.attempt.question_ids)
-    db.session.execute(update(Attempt).where(Attempt.id == item.attempt.id)
-                       .values(score=round(total / count, 4) if count else 0.0).execution_options(synchronize_session=False))
-    audit.record(actor.id, "essay.grade" if first else "essay.regrade", f"assignment {assignment.id}",
-                 user_id=item.learner.id, attempt_id=item.attempt.id, question_id=item.question.id, levels=list(levels),
-                 before=before, after=score)
+    db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == item.attempt.id)
+        .values(score=round(total / count, 4) if count else 0.0)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        actor.id,
+        "essay.grade" if first else "essay.regrade",
+        f"assignment {assignment.id}",
+        user_id=item.learner.id,
+        attempt_id=item.attempt.id,
+        question_id=item.question.id,
+        levels=list(levels),
+        before=before,
+        after=score,
+    )
     db.session.commit()
     db.session.refresh(item.attempt)
     db.session.refresh(item.row)

@@ -1,4 +1,5 @@
 """Grade rows for export, streamed: learners and attempts are read in user order and merged."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -27,7 +28,11 @@ def columns_for(section_ids: list[int]) -> list[Assignment]:
     """The assignments of the sections, in a stable order."""
     if not section_ids:
         return []
-    stmt = select(Assignment).where(Assignment.section_id.in_(section_ids)).order_by(Assignment.section_id, Assignment.due_at, Assignment.id)
+    stmt = (
+        select(Assignment)
+        .where(Assignment.section_id.in_(section_ids))
+        .order_by(Assignment.section_id, Assignment.due_at, Assignment.id)
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -47,20 +52,30 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
     by_id = {a.id: a for a in assignments}
     # An attempt past its deadline counts as submitted then: never export "in progress" for it.
     close_expired(list(by_id))
-    overrides = {(o.assignment_id, o.user_id): o.points
-                 for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.assignment_id.in_(list(by_id) or [-1])))}
+    overrides = {
+        (o.assignment_id, o.user_id): o.points
+        for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.assignment_id.in_(list(by_id) or [-1])))
+    }
 
     def stream() -> Iterator[tuple[Learner, dict[int, Cell]]]:
         if not section_ids:
             return
         learners = db.session.execute(
-            select(User.id, User.email, Section.id, Section.name).join(Enrollment, Enrollment.user_id == User.id)
-            .join(Section, Section.id == Enrollment.section_id).where(Enrollment.section_id.in_(section_ids))
-            .order_by(User.id, Section.id).execution_options(yield_per=2000))
-        attempts = iter(db.session.execute(
-            select(Attempt.user_id, Attempt.assignment_id, Attempt.submitted_at, Attempt.score, Attempt.pending_grading)
-            .where(Attempt.assignment_id.in_(list(by_id) or [-1])).order_by(Attempt.user_id, Attempt.started_at)
-            .execution_options(yield_per=5000)))
+            select(User.id, User.email, Section.id, Section.name)
+            .join(Enrollment, Enrollment.user_id == User.id)
+            .join(Section, Section.id == Enrollment.section_id)
+            .where(Enrollment.section_id.in_(section_ids))
+            .order_by(User.id, Section.id)
+            .execution_options(yield_per=2000)
+        )
+        attempts = iter(
+            db.session.execute(
+                select(Attempt.user_id, Attempt.assignment_id, Attempt.submitted_at, Attempt.score, Attempt.pending_grading)
+                .where(Attempt.assignment_id.in_(list(by_id) or [-1]))
+                .order_by(Attempt.user_id, Attempt.started_at)
+                .execution_options(yield_per=5000)
+            )
+        )
         pending = next(attempts, None)
         # One row per learner: someone in two sections gets both sections' cells in one row, since
         # Canvas and Moodle would read a second, half-blank row as "clear these grades".
@@ -73,8 +88,11 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
                 mine.setdefault(pending[1], []).append(pending)
                 pending = next(attempts, None)
             member_of = {row[2] for row in rows}
-            cells = {a.id: _cell(a, overrides.get((a.id, user_id)), mine.get(a.id, []))
-                     for a in assignments if a.section_id in member_of}
+            cells = {
+                a.id: _cell(a, overrides.get((a.id, user_id)), mine.get(a.id, []))
+                for a in assignments
+                if a.section_id in member_of
+            }
             yield Learner(user_id, rows[0][1], "; ".join(row[3] for row in rows)), cells
 
     return columns, stream()

@@ -1,4 +1,5 @@
 """Item statistics from stored answers: one query, then the core's analysis."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -34,16 +35,21 @@ def _responses(rows: Iterable, course: Course) -> Iterator[ItemResponse]:
         yield ItemResponse(attempt_id, question_id, score or 0.0, choices_of(question, response))
 
 
-
 def graded_rows(attempt_filter) -> Iterator[tuple]:
     """(attempt id, question id, response, score) for every question of every submitted attempt matched."""
-    attempts = db.session.execute(select(Attempt.id, Attempt.question_ids).where(Attempt.submitted_at.is_not(None), attempt_filter)
-                                  .execution_options(yield_per=2000))
+    attempts = db.session.execute(
+        select(Attempt.id, Attempt.question_ids)
+        .where(Attempt.submitted_at.is_not(None), attempt_filter)
+        .execution_options(yield_per=2000)
+    )
     drawn = {attempt_id: list(qids) for attempt_id, qids in attempts}
     if not drawn:
         return
-    stmt = (select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.response, AttemptAnswer.score)
-            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id).where(Attempt.submitted_at.is_not(None), attempt_filter))
+    stmt = (
+        select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.response, AttemptAnswer.score)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(Attempt.submitted_at.is_not(None), attempt_filter)
+    )
     answered: set[tuple[int, str]] = set()
     for row in db.session.execute(stmt.execution_options(yield_per=5000)):
         answered.add((row[0], row[1]))
@@ -71,6 +77,8 @@ def across_bank(user: User, course: Course) -> TestStats:
     if user.has_role(Role.ADMIN):
         condition = Attempt.id.is_not(None)
     else:
-        mine = select(Enrollment.user_id).join(Section, Section.id == Enrollment.section_id).where(Section.instructor_id == user.id)
+        mine = (
+            select(Enrollment.user_id).join(Section, Section.id == Enrollment.section_id).where(Section.instructor_id == user.id)
+        )
         condition = Attempt.user_id.in_(mine)
     return analyse(_responses(graded_rows(condition), course), {q.id: item_info(q) for q in course.questions})

@@ -1,4 +1,5 @@
 """Practice, spaced review and lesson completion: grade, record, schedule, in one transaction each."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ def schedule(user_id: int, question: Question, score: float, now: datetime, conf
     return due
 
 
-def record_answer(user_id: int, question: Question, response: Any, mode: str, confidence: str | None = None,
-                  nonce: str | None = None) -> Recorded:
+def record_answer(
+    user_id: int, question: Question, response: Any, mode: str, confidence: str | None = None, nonce: str | None = None
+) -> Recorded:
     """Grade a practice or review answer, store it and reschedule the question, once per form nonce.
 
     A replay of the same form (double click, resent POST) hits the unique (user, nonce) index and
@@ -46,9 +48,17 @@ def record_answer(user_id: int, question: Question, response: Any, mode: str, co
     """
     now = clock.now()
     result = grade(question, response)
-    answer = Answer(user_id=user_id, question_id=question.id, objective_id=question.objective, mode=mode,
-                    response=to_json(question, response), score=result.score, confidence=confidence, answered_at=now,
-                    nonce=nonce)
+    answer = Answer(
+        user_id=user_id,
+        question_id=question.id,
+        objective_id=question.objective,
+        mode=mode,
+        response=to_json(question, response),
+        score=result.score,
+        confidence=confidence,
+        answered_at=now,
+        nonce=nonce,
+    )
     try:
         db.session.add(answer)
         due = schedule(user_id, question, result.score, now, confidence)  # its query may flush the answer
@@ -77,7 +87,9 @@ def completed_lessons(user_id: int) -> set[str]:
 
 def answer_counts(user_id: int) -> dict[str, int]:
     """How many times the learner answered each question (practice, review, quiz)."""
-    rows = db.session.execute(select(Answer.question_id, func.count()).where(Answer.user_id == user_id).group_by(Answer.question_id))
+    rows = db.session.execute(
+        select(Answer.question_id, func.count()).where(Answer.user_id == user_id).group_by(Answer.question_id)
+    )
     return {qid: n for qid, n in rows}
 
 
@@ -94,14 +106,19 @@ def pick_practice_question(user_id: int, questions: list[Question], exclude: str
 
 def due_cards(user_id: int, now: datetime | None = None) -> list[ReviewCard]:
     """The learner's review cards due now, most overdue first."""
-    stmt = (select(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.due <= (now or clock.now()))
-            .order_by(ReviewCard.due, ReviewCard.question_id))
+    stmt = (
+        select(ReviewCard)
+        .where(ReviewCard.user_id == user_id, ReviewCard.due <= (now or clock.now()))
+        .order_by(ReviewCard.due, ReviewCard.question_id)
+    )
     return list(db.session.scalars(stmt))
 
 
 def due_count(user_id: int, now: datetime | None = None) -> int:
     """How many reviews are due."""
-    stmt = select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.due <= (now or clock.now()))
+    stmt = (
+        select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.due <= (now or clock.now()))
+    )
     return db.session.scalar(stmt) or 0
 
 

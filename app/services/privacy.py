@@ -3,6 +3,7 @@
 The audit log is the one place a deleted person leaves a trace: what was done stays (accountability),
 who it was done to becomes a pseudonym (see `app.services.audit.forget`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,21 @@ from sqlalchemy import delete, select
 
 from app import clock
 from app.extensions import db
-from app.models import (Answer, Attempt, AttemptAnswer, AuditLog, Enrollment, Extension, LessonCompletion, ReviewCard, ScoreOverride,
-                        Section, SectionRemoval, User, UserSession)
+from app.models import (
+    Answer,
+    Attempt,
+    AttemptAnswer,
+    AuditLog,
+    Enrollment,
+    Extension,
+    LessonCompletion,
+    ReviewCard,
+    ScoreOverride,
+    Section,
+    SectionRemoval,
+    User,
+    UserSession,
+)
 from app.services import audit
 from course import scheduling
 from course.csvsafe import safe_row
@@ -60,9 +74,20 @@ def _audit(uid: int, email: str) -> tuple[list[dict[str, Any]], list[dict[str, A
     about, by = audit.about(uid, email), audit.by(uid)
     actor_ids = {e.actor_id for e in about if e.actor_id is not None}
     roles = {i: r for i, r in db.session.execute(select(User.id, User.role).where(User.id.in_(actor_ids)))} if actor_ids else {}
-    return ([{"at": _iso(e.created_at), "action": e.action, "what": ABOUT_YOU.get(e.action, e.action), "target": e.target,
-              "detail": e.detail, "by": _actor(e, roles, uid)} for e in about],
-            [{"at": _iso(e.created_at), "action": e.action, "target": e.target, "detail": e.detail} for e in by])
+    return (
+        [
+            {
+                "at": _iso(e.created_at),
+                "action": e.action,
+                "what": ABOUT_YOU.get(e.action, e.action),
+                "target": e.target,
+                "detail": e.detail,
+                "by": _actor(e, roles, uid),
+            }
+            for e in about
+        ],
+        [{"at": _iso(e.created_at), "action": e.action, "target": e.target, "detail": e.detail} for e in by],
+    )
 
 
 def export_data(user: User) -> dict[str, Any]:
@@ -74,35 +99,90 @@ def export_data(user: User) -> dict[str, Any]:
         rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id.in_([a.id for a in attempts])))
         for row in rows:
             saved.setdefault(row.attempt_id, []).append(
-                {"question_id": row.question_id, "response": row.response, "score": row.score, "saved_at": _iso(row.saved_at),
-                 "rubric": row.rubric, "comment": row.comment})
+                {
+                    "question_id": row.question_id,
+                    "response": row.response,
+                    "score": row.score,
+                    "saved_at": _iso(row.saved_at),
+                    "rubric": row.rubric,
+                    "comment": row.comment,
+                }
+            )
     about_you, by_you = _audit(uid, user.email)
     return {
         "exported_at": clock.now().isoformat(),
-        "account": {"email": user.email, "role": user.role, "active": user.active, "created_at": _iso(user.created_at),
-                    "session_version": user.session_version, "is_demo": user.is_demo,
-                    "password": "stored only as a scrypt hash, not included"},
-        "lesson_completions": [{"lesson_id": c.lesson_id, "completed_at": _iso(c.completed_at)}
-                               for c in db.session.scalars(select(LessonCompletion).where(LessonCompletion.user_id == uid))],
-        "answers": [{"question_id": a.question_id, "objective_id": a.objective_id, "mode": a.mode, "response": a.response,
-                     "score": a.score, "confidence": a.confidence, "answered_at": _iso(a.answered_at)}
-                    for a in db.session.scalars(select(Answer).where(Answer.user_id == uid).order_by(Answer.id))],
-        "review_schedule": [{"question_id": c.question_id, "due": _iso(c.due), "reviews": c.reviews, "card": _review_card(c.card)}
-                            for c in db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == uid))],
-        "sections": [{"section": name, "joined_at": _iso(joined)} for name, joined in db.session.execute(
-            select(Section.name, Enrollment.joined_at).join(Enrollment, Enrollment.section_id == Section.id).where(Enrollment.user_id == uid))],
-        "section_removals": [{"section": name, "removed_at": _iso(removed)} for name, removed in db.session.execute(
-            select(Section.name, SectionRemoval.removed_at).join(SectionRemoval, SectionRemoval.section_id == Section.id)
-            .where(SectionRemoval.user_id == uid))],
-        "extensions": [{"assignment_id": e.assignment_id, "extra_minutes": e.extra_minutes, "due_at": _iso(e.due_at)}
-                       for e in db.session.scalars(select(Extension).where(Extension.user_id == uid))],
-        "score_overrides": [{"assignment_id": o.assignment_id, "points": o.points, "reason": o.reason, "at": _iso(o.created_at)}
-                            for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.user_id == uid))],
-        "attempts": [{"id": a.id, "kind": a.kind, "title": a.title, "question_ids": a.question_ids, "started_at": _iso(a.started_at),
-                      "deadline": _iso(a.deadline), "submitted_at": _iso(a.submitted_at), "timed_out": a.timed_out,
-                      "score": a.score, "answers": saved.get(a.id, [])} for a in attempts],
-        "sessions": [{"device": s.device, "signed_in_at": _iso(s.created_at), "last_used_at": _iso(s.last_seen_at)}
-                     for s in db.session.scalars(select(UserSession).where(UserSession.user_id == uid).order_by(UserSession.created_at))],
+        "account": {
+            "email": user.email,
+            "role": user.role,
+            "active": user.active,
+            "created_at": _iso(user.created_at),
+            "session_version": user.session_version,
+            "is_demo": user.is_demo,
+            "password": "stored only as a scrypt hash, not included",
+        },
+        "lesson_completions": [
+            {"lesson_id": c.lesson_id, "completed_at": _iso(c.completed_at)}
+            for c in db.session.scalars(select(LessonCompletion).where(LessonCompletion.user_id == uid))
+        ],
+        "answers": [
+            {
+                "question_id": a.question_id,
+                "objective_id": a.objective_id,
+                "mode": a.mode,
+                "response": a.response,
+                "score": a.score,
+                "confidence": a.confidence,
+                "answered_at": _iso(a.answered_at),
+            }
+            for a in db.session.scalars(select(Answer).where(Answer.user_id == uid).order_by(Answer.id))
+        ],
+        "review_schedule": [
+            {"question_id": c.question_id, "due": _iso(c.due), "reviews": c.reviews, "card": _review_card(c.card)}
+            for c in db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == uid))
+        ],
+        "sections": [
+            {"section": name, "joined_at": _iso(joined)}
+            for name, joined in db.session.execute(
+                select(Section.name, Enrollment.joined_at)
+                .join(Enrollment, Enrollment.section_id == Section.id)
+                .where(Enrollment.user_id == uid)
+            )
+        ],
+        "section_removals": [
+            {"section": name, "removed_at": _iso(removed)}
+            for name, removed in db.session.execute(
+                select(Section.name, SectionRemoval.removed_at)
+                .join(SectionRemoval, SectionRemoval.section_id == Section.id)
+                .where(SectionRemoval.user_id == uid)
+            )
+        ],
+        "extensions": [
+            {"assignment_id": e.assignment_id, "extra_minutes": e.extra_minutes, "due_at": _iso(e.due_at)}
+            for e in db.session.scalars(select(Extension).where(Extension.user_id == uid))
+        ],
+        "score_overrides": [
+            {"assignment_id": o.assignment_id, "points": o.points, "reason": o.reason, "at": _iso(o.created_at)}
+            for o in db.session.scalars(select(ScoreOverride).where(ScoreOverride.user_id == uid))
+        ],
+        "attempts": [
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "title": a.title,
+                "question_ids": a.question_ids,
+                "started_at": _iso(a.started_at),
+                "deadline": _iso(a.deadline),
+                "submitted_at": _iso(a.submitted_at),
+                "timed_out": a.timed_out,
+                "score": a.score,
+                "answers": saved.get(a.id, []),
+            }
+            for a in attempts
+        ],
+        "sessions": [
+            {"device": s.device, "signed_in_at": _iso(s.created_at), "last_used_at": _iso(s.last_seen_at)}
+            for s in db.session.scalars(select(UserSession).where(UserSession.user_id == uid).order_by(UserSession.created_at))
+        ],
         "audit_log_about_you": about_you,
         "audit_log_by_you": by_you,
     }
@@ -118,12 +198,35 @@ def export_csv(user: User) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     account = data["account"]
-    writer.writerow(safe_row(["account", account["created_at"], account["email"], account["role"], "", "", "active" if account["active"] else "inactive"]))
+    writer.writerow(
+        safe_row(
+            [
+                "account",
+                account["created_at"],
+                account["email"],
+                account["role"],
+                "",
+                "",
+                "active" if account["active"] else "inactive",
+            ]
+        )
+    )
     for c in data["lesson_completions"]:
         writer.writerow(safe_row(["lesson_completion", c["completed_at"], c["lesson_id"], "", "", "", ""]))
     for a in data["answers"]:
-        writer.writerow(safe_row(["answer", a["answered_at"], a["question_id"], a["mode"], json.dumps(a["response"]), a["score"],
-                                  f"confidence={a['confidence']}" if a["confidence"] else ""]))
+        writer.writerow(
+            safe_row(
+                [
+                    "answer",
+                    a["answered_at"],
+                    a["question_id"],
+                    a["mode"],
+                    json.dumps(a["response"]),
+                    a["score"],
+                    f"confidence={a['confidence']}" if a["confidence"] else "",
+                ]
+            )
+        )
     for c in data["review_schedule"]:
         writer.writerow(safe_row(["review_card", c["due"], c["question_id"], "", "", "", f"reviews={c['reviews']}"]))
     for m in data["sections"]:
@@ -131,13 +234,33 @@ def export_csv(user: User) -> str:
     for m in data["section_removals"]:
         writer.writerow(safe_row(["section_removal", m["removed_at"], m["section"], "", "", "", ""]))
     for e in data["extensions"]:
-        writer.writerow(safe_row(["extension", e["due_at"], f"assignment {e['assignment_id']}", "", "", "", f"extra_minutes={e['extra_minutes']}"]))
+        writer.writerow(
+            safe_row(
+                ["extension", e["due_at"], f"assignment {e['assignment_id']}", "", "", "", f"extra_minutes={e['extra_minutes']}"]
+            )
+        )
     for o in data["score_overrides"]:
-        writer.writerow(safe_row(["score_override", o["at"], f"assignment {o['assignment_id']}", "", "", o["points"], o["reason"]]))
+        writer.writerow(
+            safe_row(["score_override", o["at"], f"assignment {o['assignment_id']}", "", "", o["points"], o["reason"]])
+        )
     for a in data["attempts"]:
-        writer.writerow(safe_row(["attempt", a["started_at"], a["title"], a["kind"], "", a["score"], f"submitted={a['submitted_at']}"]))
+        writer.writerow(
+            safe_row(["attempt", a["started_at"], a["title"], a["kind"], "", a["score"], f"submitted={a['submitted_at']}"])
+        )
         for s in a["answers"]:
-            writer.writerow(safe_row(["attempt_answer", s["saved_at"], s["question_id"], f"attempt {a['id']}", json.dumps(s["response"]), s["score"], ""]))
+            writer.writerow(
+                safe_row(
+                    [
+                        "attempt_answer",
+                        s["saved_at"],
+                        s["question_id"],
+                        f"attempt {a['id']}",
+                        json.dumps(s["response"]),
+                        s["score"],
+                        "",
+                    ]
+                )
+            )
     for s in data["sessions"]:
         writer.writerow(safe_row(["session", s["signed_in_at"], s["device"], "", "", "", f"last_used={s['last_used_at']}"]))
     for kind, entries in (("audit_about_you", data["audit_log_about_you"]), ("audit_by_you", data["audit_log_by_you"])):
@@ -152,9 +275,11 @@ class DeletionRefused(ValueError):
 
 def _still_runs(names: list[str]) -> str:
     one = len(names) == 1
-    return (f"You still run {len(names)} section{'' if one else 's'}: {', '.join(names)}. Deleting your account would delete "
-            f"{'its' if one else 'their'} students' assignments and grades, so ask an admin to hand {'it' if one else 'them'} "
-            "over to another instructor (an admin does it from the section's page). Then you can delete your account.")
+    return (
+        f"You still run {len(names)} section{'' if one else 's'}: {', '.join(names)}. Deleting your account would delete "
+        f"{'its' if one else 'their'} students' assignments and grades, so ask an admin to hand {'it' if one else 'them'} "
+        "over to another instructor (an admin does it from the section's page). Then you can delete your account."
+    )
 
 
 def delete_account(user: User) -> None:
@@ -167,7 +292,17 @@ def delete_account(user: User) -> None:
     audit.forget(user)
     attempt_ids = select(Attempt.id).where(Attempt.user_id == uid)
     db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempt_ids)))
-    for model in (Attempt, Answer, ReviewCard, LessonCompletion, Enrollment, SectionRemoval, Extension, ScoreOverride, UserSession):
+    for model in (
+        Attempt,
+        Answer,
+        ReviewCard,
+        LessonCompletion,
+        Enrollment,
+        SectionRemoval,
+        Extension,
+        ScoreOverride,
+        UserSession,
+    ):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(delete(User).where(User.id == uid))
     db.session.commit()

@@ -1,4 +1,5 @@
 """A learner's progress: lessons, mastery per objective, attempt history, what to practise next."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,13 @@ def lesson_progress(user_id: int, course: Course, mastery: dict[str, Mastery] | 
         questions = course.questions_for(lesson.id)
         objectives = [o.id for o in lesson.meta.objectives]
         result[lesson.id] = LessonProgress(
-            lesson.id, lesson.id in done, sum(1 for q in questions if counts.get(q.id)), len(questions),
-            sum(1 for o in objectives if mastery[o].status == "mastered"), len(objectives))
+            lesson.id,
+            lesson.id in done,
+            sum(1 for q in questions if counts.get(q.id)),
+            len(questions),
+            sum(1 for o in objectives if mastery[o].status == "mastered"),
+            len(objectives),
+        )
     return result
 
 

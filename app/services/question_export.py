@@ -1,4 +1,5 @@
 """Question bank exports in the formats other systems import (the formats come from one registry)."""
+
 from __future__ import annotations
 
 from course.catalog import Course

@@ -4,6 +4,7 @@ An attempt is a server-side record. Each move saves the current answer in its ow
 so a closed tab, a crash or a restart loses nothing that was acknowledged. Submitting is a
 conditional UPDATE (`WHERE submitted_at IS NULL`): a double click or a replayed POST grades once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -19,12 +20,13 @@ from app import clock, randomness
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer, ReviewCard
 from app.services.learning import schedule
+from course import attempts as lifecycle
 from course.catalog import Course
 from course.drawing import draw
-from course import attempts as lifecycle
 from course.grading import Grade, grade
 from course.model import Question
 from course.responses import from_json, to_json
+
 
 class QuizError(ValueError):
     """A quiz action that cannot be done; the message is for the learner."""
@@ -56,9 +58,17 @@ def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
     now = clock.now()
     titles = [course.lesson_by_id[i].title for i in settings.lesson_ids if i in course.lesson_by_id]
     title = f"Self-test: {titles[0]}" if len(titles) == 1 else f"Self-test across {len(titles)} lessons"
-    attempt = Attempt(user_id=user_id, kind="mock", title=title[:200], seed=seed, question_ids=[q.id for q in questions],
-                      questions=snapshots_of(questions), started_at=now,
-                      deadline=lifecycle.deadline_for(now, None, settings.minutes), grace_seconds=lifecycle.DEFAULT_GRACE_SECONDS)
+    attempt = Attempt(
+        user_id=user_id,
+        kind="mock",
+        title=title[:200],
+        seed=seed,
+        question_ids=[q.id for q in questions],
+        questions=snapshots_of(questions),
+        started_at=now,
+        deadline=lifecycle.deadline_for(now, None, settings.minutes),
+        grace_seconds=lifecycle.DEFAULT_GRACE_SECONDS,
+    )
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -112,14 +122,22 @@ def stored_grade(question: Question, row: AttemptAnswer | None) -> Grade:
     live = grade(question, response)
     if row is None or row.score is None:
         return live
-    return replace(live, score=row.score, parts=tuple(row.parts) if row.parts is not None else live.parts, note=row.note,
-                   pending=False, rubric=tuple(row.rubric or ()), comment=row.comment)
+    return replace(
+        live,
+        score=row.score,
+        parts=tuple(row.parts) if row.parts is not None else live.parts,
+        note=row.note,
+        pending=False,
+        rubric=tuple(row.rubric or ()),
+        comment=row.comment,
+    )
 
 
 def state_of(attempt: Attempt, now: datetime | None = None) -> lifecycle.AttemptState:
     """The attempt's lifecycle state now."""
-    return lifecycle.state(clock.aware(attempt.submitted_at), clock.aware(attempt.deadline), attempt.grace_seconds,
-                           now or clock.now())
+    return lifecycle.state(
+        clock.aware(attempt.submitted_at), clock.aware(attempt.deadline), attempt.grace_seconds, now or clock.now()
+    )
 
 
 def out_of_time(attempt: Attempt, now: datetime) -> bool:
@@ -139,11 +157,16 @@ def save_answer(attempt: Attempt, question: Question, response: Any, position: i
         raise QuizError("That question is not part of this attempt.")
     if attempt.submitted_at is None and out_of_time(attempt, now):
         submit(attempt, timed_out=True)
-        raise AttemptClosed("Time is up: this answer arrived after the time limit and was not saved. "
-                            "Your attempt was submitted with the answers saved before then.")
+        raise AttemptClosed(
+            "Time is up: this answer arrived after the time limit and was not saved. "
+            "Your attempt was submitted with the answers saved before then."
+        )
     claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(position=position)
-        .execution_options(synchronize_session=False)).rowcount
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(position=position)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not claimed:
         db.session.rollback()
         db.session.refresh(attempt)
@@ -154,9 +177,12 @@ def save_answer(attempt: Attempt, question: Question, response: Any, position: i
     # same question cannot collide (the later one wins, as a second save would).
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(AttemptAnswer).values(attempt_id=attempt.id, question_id=question.id, response=stored, saved_at=now)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}))
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["attempt_id", "question_id"],
+            set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
+        )
+    )
     db.session.commit()
 
 
@@ -175,8 +201,10 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
     timed_out = timed_out or late
     closed = lifecycle.closed_at(deadline, now) if timed_out else now
     claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=closed, timed_out=timed_out).execution_options(synchronize_session=False)
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=closed, timed_out=timed_out)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
         db.session.rollback()
@@ -188,16 +216,22 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
     rows = graded_answers(attempt)
     # Load every review card in one query so schedule() finds them in the session, and do not
     # flush after each question (measured: 26 statements for 5 questions before, 7 after).
-    list(db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == attempt.user_id,
-                                                     ReviewCard.question_id.in_(list(attempt.question_ids)))))
+    list(
+        db.session.scalars(
+            select(ReviewCard).where(
+                ReviewCard.user_id == attempt.user_id, ReviewCard.question_id.in_(list(attempt.question_ids))
+            )
+        )
+    )
     with db.session.no_autoflush:
         _grade_into(attempt, questions, rows, closed, now)
     db.session.commit()
     return True
 
 
-def _grade_into(attempt: Attempt, questions: list[Question], rows: dict[str, AttemptAnswer], closed: datetime,
-                now: datetime) -> None:
+def _grade_into(
+    attempt: Attempt, questions: list[Question], rows: dict[str, AttemptAnswer], closed: datetime, now: datetime
+) -> None:
     """Grade every question, store each grade with its question version, and total the attempt."""
     total, pending = 0.0, 0
     for question in questions:
@@ -214,8 +248,17 @@ def _grade_into(attempt: Attempt, questions: list[Question], rows: dict[str, Att
         row.graded_at = now
         total += result.score
         if result.answered:
-            db.session.add(Answer(user_id=attempt.user_id, question_id=question.id, objective_id=question.objective,
-                                  mode="quiz", response=row.response, score=result.score, answered_at=closed))
+            db.session.add(
+                Answer(
+                    user_id=attempt.user_id,
+                    question_id=question.id,
+                    objective_id=question.objective,
+                    mode="quiz",
+                    response=row.response,
+                    score=result.score,
+                    answered_at=closed,
+                )
+            )
             schedule(attempt.user_id, question, result.score, now)
     attempt.pending_grading = pending
     attempt.score = round(total / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
@@ -251,7 +294,9 @@ def close_expired(assignment_ids: list[int] | None = None, user_id: int | None =
 
 def attempts_of(user_id: int, limit: int = 50) -> list[Attempt]:
     """The learner's attempts, newest first."""
-    return list(db.session.scalars(select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.started_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.started_at.desc()).limit(limit))
+    )
 
 
 def open_attempts(user_id: int) -> list[Attempt]:

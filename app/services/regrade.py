@@ -5,6 +5,7 @@ bank changes nothing until an instructor looks at the before/after and confirms.
 updates each submitted attempt's stored grade for that question, its frozen copy of the question,
 and its total, in one transaction, and writes one audit entry with the changes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,8 +69,13 @@ def outdated_questions(assignment: Assignment, course: Course) -> dict[str, int]
     """Question ids graded against another version than today's bank, with how many attempts each."""
     # Essays are graded by people, in the grading queue: a bank edit never regrades them.
     current = {q.id: lifecycle.question_hash(q) for q in course.self_graded}
-    stmt = (select(AttemptAnswer.question_id, AttemptAnswer.question_hash).join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-            .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.question_hash.is_not(None)))
+    stmt = (
+        select(AttemptAnswer.question_id, AttemptAnswer.question_hash)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(
+            Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.question_hash.is_not(None)
+        )
+    )
     counts: dict[str, int] = {}
     for qid, digest in db.session.execute(stmt):
         if qid in current and digest != current[qid]:
@@ -85,14 +91,24 @@ def plan(assignment: Assignment, question_id: str, course: Course) -> Plan:
     if not type_of(question).auto_graded:
         raise RegradeError("Essays are graded by people: open the essay in the grading queue and grade it again.")
     submitted = (Attempt.assignment_id == assignment.id) & Attempt.submitted_at.is_not(None)
-    stmt = (select(Attempt, AttemptAnswer, User).join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
-            .join(User, User.id == Attempt.user_id).where(submitted, AttemptAnswer.question_id == question_id)
-            .order_by(User.email, Attempt.number))
+    stmt = (
+        select(Attempt, AttemptAnswer, User)
+        .join(AttemptAnswer, AttemptAnswer.attempt_id == Attempt.id)
+        .join(User, User.id == Attempt.user_id)
+        .where(submitted, AttemptAnswer.question_id == question_id)
+        .order_by(User.email, Attempt.number)
+    )
     found = list(db.session.execute(stmt))
     # The other questions' stored scores, summed per attempt in one query (not one per attempt).
-    others: dict[int, float] = {attempt_id: total for attempt_id, total in db.session.execute(
-        select(AttemptAnswer.attempt_id, func.sum(AttemptAnswer.score)).join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .where(submitted, AttemptAnswer.question_id != question_id).group_by(AttemptAnswer.attempt_id))}
+    others: dict[int, float] = {
+        attempt_id: total
+        for attempt_id, total in db.session.execute(
+            select(AttemptAnswer.attempt_id, func.sum(AttemptAnswer.score))
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(submitted, AttemptAnswer.question_id != question_id)
+            .group_by(AttemptAnswer.attempt_id)
+        )
+    }
     changes = []
     for attempt, row, learner in found:
         graded = grade(question, from_json(question, row.response))
@@ -115,11 +131,27 @@ def apply(actor: User, assignment: Assignment, question_id: str, course: Course)
         frozen[question_id] = lifecycle.snapshot(result.question)
         attempt.questions = frozen
         attempt.score = change.total_after
-    audit.record(actor.id, "regrade", f"assignment {assignment.id}", question_id=question_id, version=digest[:12],
-                 attempts=len(result.changes), changed=len(result.changed))
+    audit.record(
+        actor.id,
+        "regrade",
+        f"assignment {assignment.id}",
+        question_id=question_id,
+        version=digest[:12],
+        attempts=len(result.changes),
+        changed=len(result.changed),
+    )
     for change in result.changed:  # one entry per learner, so each can see (and on deletion forget) their own
-        audit.record(actor.id, "regrade.score", f"assignment {assignment.id}", user_id=change.learner.id,
-                     question_id=question_id, attempt_id=change.attempt.id, before=change.before, after=change.after,
-                     total_before=change.total_before, total_after=change.total_after)
+        audit.record(
+            actor.id,
+            "regrade.score",
+            f"assignment {assignment.id}",
+            user_id=change.learner.id,
+            question_id=question_id,
+            attempt_id=change.attempt.id,
+            before=change.before,
+            after=change.after,
+            total_before=change.total_before,
+            total_after=change.total_after,
+        )
     db.session.commit()
     return result

@@ -6,6 +6,7 @@ to them. A held question is not offered for practice, review or self-tests, and 
 says when it comes back, so nothing shows its key, explanation or evidence before the instructor's
 release. Other learners, and questions the learner's graded work never drew, are unaffected.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,10 +35,14 @@ class Hold:
         if self.reason == "open":
             return f"This question is in your open attempt at “{self.assignment_title}”: practise it after you submit."
         if self.reason == "after_due" and self.until is not None:
-            return (f"This question was in your graded attempt at “{self.assignment_title}”; its answers are released "
-                    f"{format_local(self.until, self.time_zone)}, and you can practise it then.")
-        return (f"This question was in your graded attempt at “{self.assignment_title}”, whose answers are not released, "
-                f"so it is not offered for practice.")
+            return (
+                f"This question was in your graded attempt at “{self.assignment_title}”; its answers are released "
+                f"{format_local(self.until, self.time_zone)}, and you can practise it then."
+            )
+        return (
+            f"This question was in your graded attempt at “{self.assignment_title}”, whose answers are not released, "
+            f"so it is not offered for practice."
+        )
 
 
 _RANK = {"after_due": 0, "open": 1, "never": 2}
@@ -47,11 +52,20 @@ def held_questions(user_id: int) -> dict[str, Hold]:
     """The learner's held questions, each with its strictest hold."""
     now = clock.now()
     rows = db.session.execute(
-        select(Attempt.question_ids, Attempt.submitted_at, Assignment.title, Assignment.answers_policy, Assignment.due_at,
-               Extension.due_at, Section.time_zone)
-        .join(Assignment, Assignment.id == Attempt.assignment_id).join(Section, Section.id == Assignment.section_id)
+        select(
+            Attempt.question_ids,
+            Attempt.submitted_at,
+            Assignment.title,
+            Assignment.answers_policy,
+            Assignment.due_at,
+            Extension.due_at,
+            Section.time_zone,
+        )
+        .join(Assignment, Assignment.id == Attempt.assignment_id)
+        .join(Section, Section.id == Assignment.section_id)
         .outerjoin(Extension, (Extension.assignment_id == Assignment.id) & (Extension.user_id == Attempt.user_id))
-        .where(Attempt.user_id == user_id, Attempt.assignment_id.is_not(None)))
+        .where(Attempt.user_id == user_id, Attempt.assignment_id.is_not(None))
+    )
     held: dict[str, Hold] = {}
     for question_ids, submitted_at, title, policy, due_at, extended, zone_name in rows:
         due = lifecycle.effective_due(clock.aware(due_at), clock.aware(extended))
@@ -65,7 +79,10 @@ def held_questions(user_id: int) -> dict[str, Hold]:
             hold = Hold(title, "never")
         for qid in question_ids:
             previous = held.get(qid)
-            if previous is None or _RANK[hold.reason] > _RANK[previous.reason] or (
-                    hold.reason == previous.reason == "after_due" and hold.until > previous.until):
+            if (
+                previous is None
+                or _RANK[hold.reason] > _RANK[previous.reason]
+                or (hold.reason == previous.reason == "after_due" and hold.until > previous.until)
+            ):
                 held[qid] = hold
     return held

@@ -3,6 +3,7 @@
 A removal is a `SectionRemoval` row next to the enrollment it ended, so every query that reads
 `enrollment` (rosters, grades, dashboards) keeps meaning "members now"; joining checks the removal.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -44,8 +45,14 @@ def create_section(instructor: User, name: str, term: str, time_zone: str = "UTC
     if not is_zone(time_zone):
         raise SectionError("Choose a time zone from the list.")
     for _ in range(5):
-        section = Section(name=name.strip(), term=term.strip(), instructor_id=instructor.id, join_code=fresh_code(),
-                          time_zone=time_zone, created_at=clock.now())
+        section = Section(
+            name=name.strip(),
+            term=term.strip(),
+            instructor_id=instructor.id,
+            join_code=fresh_code(),
+            time_zone=time_zone,
+            created_at=clock.now(),
+        )
         db.session.add(section)
         try:
             db.session.commit()
@@ -99,8 +106,12 @@ def join(user: User, code: str) -> Section:
 
 def roster(section: Section) -> list[tuple[User, Enrollment]]:
     """Students of the section with their enrolment, by email."""
-    stmt = (select(User, Enrollment).join(Enrollment, Enrollment.user_id == User.id)
-            .where(Enrollment.section_id == section.id).order_by(User.email))
+    stmt = (
+        select(User, Enrollment)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.section_id == section.id)
+        .order_by(User.email)
+    )
     return [(u, e) for u, e in db.session.execute(stmt)]
 
 
@@ -111,15 +122,22 @@ def roster_size(section_id: int) -> int:
 
 def removed(section: Section) -> list[tuple[User, SectionRemoval]]:
     """Students removed from the section (who cannot join again until re-admitted), by email."""
-    stmt = (select(User, SectionRemoval).join(SectionRemoval, SectionRemoval.user_id == User.id)
-            .where(SectionRemoval.section_id == section.id).order_by(User.email))
+    stmt = (
+        select(User, SectionRemoval)
+        .join(SectionRemoval, SectionRemoval.user_id == User.id)
+        .where(SectionRemoval.section_id == section.id)
+        .order_by(User.email)
+    )
     return [(u, r) for u, r in db.session.execute(stmt)]
 
 
 def remove(actor: User, section: Section, user_id: int) -> None:
     """Take a student off the roster and keep them off until re-admitted (their answers stay theirs; audited)."""
     # The delete's row count decides, so a double click removes (and audits) once.
-    if db.session.execute(delete(Enrollment).where(Enrollment.section_id == section.id, Enrollment.user_id == user_id)).rowcount != 1:
+    if (
+        db.session.execute(delete(Enrollment).where(Enrollment.section_id == section.id, Enrollment.user_id == user_id)).rowcount
+        != 1
+    ):
         db.session.rollback()
         raise SectionError("That student is not in this section.")
     if db.session.get(SectionRemoval, (section.id, user_id)) is None:  # else a join raced an earlier removal
@@ -160,8 +178,11 @@ def new_join_code(actor: User, section: Section) -> str:
 
 def instructors_to_hand_over_to(section: Section) -> list[User]:
     """Active instructors other than the one who runs the section, by email."""
-    stmt = (select(User).where(User.role == Role.INSTRUCTOR.value, User.active.is_(True), User.id != section.instructor_id)
-            .order_by(User.email))
+    stmt = (
+        select(User)
+        .where(User.role == Role.INSTRUCTOR.value, User.active.is_(True), User.id != section.instructor_id)
+        .order_by(User.email)
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -174,14 +195,19 @@ def hand_over(actor: User, section: Section, instructor_id: int) -> User:
     if target is None or not target.active or not target.has_role(Role.INSTRUCTOR) or target.id == previous:
         raise SectionError("Choose an active instructor other than the one who runs the section.")
     # Conditional on the owner the admin saw, so two admins at once cannot both record a hand-over from them.
-    moved = db.session.execute(update(Section).where(Section.id == section.id, Section.instructor_id == previous)
-                               .values(instructor_id=target.id).execution_options(synchronize_session=False)).rowcount
+    moved = db.session.execute(
+        update(Section)
+        .where(Section.id == section.id, Section.instructor_id == previous)
+        .values(instructor_id=target.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if moved != 1:
         db.session.rollback()
         raise SectionError("The section changed hands meanwhile; look again before handing it over.")
     set_committed_value(section, "instructor_id", target.id)
-    audit.record(actor.id, "section.hand_over", f"section {section.id}", subject_id=previous, from_user_id=previous,
-                 to_user_id=target.id)
+    audit.record(
+        actor.id, "section.hand_over", f"section {section.id}", subject_id=previous, from_user_id=previous, to_user_id=target.id
+    )
     db.session.commit()
     return target
 

@@ -5,6 +5,7 @@ label ("Firefox on Linux") and two times. A request whose token has no row (logg
 another device, expired, or from before this release) is anonymous. Rows live in the database, so
 every worker and host agrees at once.
 """
+
 from __future__ import annotations
 
 import enum
@@ -48,8 +49,9 @@ def start(user: User, user_agent: str | None) -> str:
     """Record a new session for the user (their expired ones are purged); return the cookie's token."""
     now = clock.now()
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=digest(token), user_id=user.id, device=device_label(user_agent),
-                               created_at=now, last_seen_at=now))
+    db.session.add(
+        UserSession(id=digest(token), user_id=user.id, device=device_label(user_agent), created_at=now, last_seen_at=now)
+    )
     db.session.commit()
     return token
 
@@ -58,8 +60,11 @@ def load(token: str | None, user_id: int) -> tuple[User, UserSession] | None:
     """The user and the session row of this token, if the token is theirs (one query per request)."""
     if not token:
         return None
-    found = db.session.execute(select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-                               .where(User.id == user_id, UserSession.id == digest(token))).first()
+    found = db.session.execute(
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id == digest(token))
+    ).first()
     return (found[0], found[1]) if found is not None else None
 
 
@@ -67,8 +72,9 @@ def touch(row: UserSession, now: datetime) -> None:
     """Move last-seen forward, at most once a minute (a conditional UPDATE: no lost update, no extra read)."""
     if now - row.last_seen_at < TOUCH_EVERY:
         return
-    db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now).execution_options(synchronize_session=False)
+    )
     row.last_seen_at = now
     db.session.commit()
 
@@ -102,14 +108,16 @@ def end_all(user_id: int, keep_token: str | None = None) -> int:
 
 def of_user(user_id: int) -> list[UserSession]:
     """The user's sessions, most recently used first."""
-    return list(db.session.scalars(select(UserSession).where(UserSession.user_id == user_id)
-                                   .order_by(UserSession.last_seen_at.desc())))
+    return list(
+        db.session.scalars(select(UserSession).where(UserSession.user_id == user_id).order_by(UserSession.last_seen_at.desc()))
+    )
 
 
 def purge_expired(idle: timedelta, absolute: timedelta) -> int:
     """Delete every session past its idle or absolute timeout (for cron); return how many."""
     now = clock.now()
-    ended = db.session.execute(delete(UserSession).where(
-        (UserSession.last_seen_at <= now - idle) | (UserSession.created_at <= now - absolute))).rowcount
+    ended = db.session.execute(
+        delete(UserSession).where((UserSession.last_seen_at <= now - idle) | (UserSession.created_at <= now - absolute))
+    ).rowcount
     db.session.commit()
     return ended

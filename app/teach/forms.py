@@ -1,9 +1,18 @@
 """Instructor forms: sections, assignments, extensions, overrides."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (DateTimeLocalField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -12,8 +21,11 @@ from app.timezones import zone_names
 from course.attempts import DEFAULT_GRACE_SECONDS
 from course.qtypes import QUESTION_TYPES
 
-_WHEN = [SelectChoice("after_submit", "Right after submitting"), SelectChoice("after_due", "After the due date"),
-         SelectChoice("never", "Never")]
+_WHEN = [
+    SelectChoice("after_submit", "Right after submitting"),
+    SelectChoice("after_due", "After the due date"),
+    SelectChoice("never", "Never"),
+]
 
 
 class SectionForm(FlaskForm):
@@ -21,8 +33,12 @@ class SectionForm(FlaskForm):
 
     name = StringField("Section name", validators=[DataRequired(), Length(max=120)])
     term = StringField("Term", description="For example: Spring 2027", validators=[Optional(), Length(max=60)])
-    time_zone = SelectField("Time zone", default="UTC", choices=[],
-                            description="You enter opening and due times in this zone, and students see them in it.")
+    time_zone = SelectField(
+        "Time zone",
+        default="UTC",
+        choices=[],
+        description="You enter opening and due times in this zone, and students see them in it.",
+    )
     submit = SubmitField("Create section")
 
     def __init__(self, *args, **kwargs):
@@ -47,20 +63,35 @@ class AssignmentForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     lessons = MultiCheckboxField("Lessons covered", validators=[DataRequired(message="Choose at least one lesson.")])
     objectives = MultiCheckboxField("Only these objectives (optional)")
-    types = MultiCheckboxField("Only these question types (optional; none ticked: every type graded automatically)",
-                               choices=[SelectChoice(name, t.label + ("" if t.auto_graded else " (you grade it with its rubric)"))
-                                        for name, t in QUESTION_TYPES.items()])
+    types = MultiCheckboxField(
+        "Only these question types (optional; none ticked: every type graded automatically)",
+        choices=[
+            SelectChoice(name, t.label + ("" if t.auto_graded else " (you grade it with its rubric)"))
+            for name, t in QUESTION_TYPES.items()
+        ],
+    )
     num_questions = IntegerField("Number of questions", default=10, validators=[InputRequired(), NumberRange(min=1, max=100)])
     opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     time_limit_minutes = IntegerField("Time limit in minutes (empty: none)", validators=[Optional(), NumberRange(min=1, max=600)])
-    grace_seconds = IntegerField("Grace for late answers, in seconds", default=DEFAULT_GRACE_SECONDS,
-                                 description="An answer sent this long after the time limit or due date still counts "
-                                             "(network delays). 0 to 600.",
-                                 validators=[Optional(), NumberRange(min=0, max=600)])
-    attempts_allowed = IntegerField("Attempts allowed (0: unlimited)", default=1, validators=[InputRequired(), NumberRange(min=0, max=50)])
-    counting = SelectField("Which attempt counts", choices=[SelectChoice("highest", "Highest"), SelectChoice("last", "Last"),
-                                                            SelectChoice("average", "Average"), SelectChoice("first", "First")])
+    grace_seconds = IntegerField(
+        "Grace for late answers, in seconds",
+        default=DEFAULT_GRACE_SECONDS,
+        description="An answer sent this long after the time limit or due date still counts (network delays). 0 to 600.",
+        validators=[Optional(), NumberRange(min=0, max=600)],
+    )
+    attempts_allowed = IntegerField(
+        "Attempts allowed (0: unlimited)", default=1, validators=[InputRequired(), NumberRange(min=0, max=50)]
+    )
+    counting = SelectField(
+        "Which attempt counts",
+        choices=[
+            SelectChoice("highest", "Highest"),
+            SelectChoice("last", "Last"),
+            SelectChoice("average", "Average"),
+            SelectChoice("first", "First"),
+        ],
+    )
     points = DecimalField("Points", default=10, places=2, validators=[InputRequired(), NumberRange(min=0.01, max=1000)])
     feedback_policy = SelectField("Show right/wrong and feedback", choices=_WHEN, default="after_submit")
     answers_policy = SelectField("Show the right answers and evidence", choices=_WHEN, default="after_due")
@@ -72,7 +103,9 @@ class ExtensionForm(FlaskForm):
 
     user_id = HiddenField(validators=[DataRequired()])
     extra_minutes = IntegerField("Extra minutes", default=0, validators=[InputRequired(), NumberRange(min=0, max=600)])
-    due_at = DateTimeLocalField("New due date (optional, in the section's time zone)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    due_at = DateTimeLocalField(
+        "New due date (optional, in the section's time zone)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
     submit = SubmitField("Save extension")
 
 

@@ -1,4 +1,5 @@
 """Instructors grade essays: a queue per assignment, one essay after another, names hidden by default."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -23,8 +24,9 @@ def essay_queue(assignment_id: int):
     assignment, section = assignment_or_404(assignment_id)
     items = essays.essay_items(assignment, get_course())
     upcoming = essays.next_ungraded(items)
-    return render_template("teach/essays.html", assignment=assignment, section=section, items=items, upcoming=upcoming,
-                           names=_names_shown())
+    return render_template(
+        "teach/essays.html", assignment=assignment, section=section, items=items, upcoming=upcoming, names=_names_shown()
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/essays/<int:attempt_id>/<question_id>", methods=["GET", "POST"])
@@ -56,8 +58,25 @@ def grade_essay(assignment_id: int, attempt_id: int, question_id: str):
                 if following is None:
                     flash("Every essay of this assignment is graded.", "success")
                     return redirect(url_for("teach.essay_queue", assignment_id=assignment.id, names=request.args.get("names")))
-                return redirect(url_for("teach.grade_essay", assignment_id=assignment.id, attempt_id=following.attempt.id,
-                                        question_id=following.question.id, names=request.args.get("names")))
+                return redirect(
+                    url_for(
+                        "teach.grade_essay",
+                        assignment_id=assignment.id,
+                        attempt_id=following.attempt.id,
+                        question_id=following.question.id,
+                        names=request.args.get("names"),
+                    )
+                )
     status = 422 if error else 200
-    return render_template("teach/grade_essay.html", assignment=assignment, section=section, item=item, form=form,
-                           error=error, picked=picked, comment=comment, names=_names_shown(), course=course), status
+    return render_template(
+        "teach/grade_essay.html",
+        assignment=assignment,
+        section=section,
+        item=item,
+        form=form,
+        error=error,
+        picked=picked,
+        comment=comment,
+        names=_names_shown(),
+        course=course,
+    ), status

@@ -1,4 +1,5 @@
 """Instructor reports: item analysis and grade exports (routes on the teach blueprint)."""
+
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request, stream_with_context
@@ -17,8 +18,9 @@ def _stats_page(stats, title: str, back=None):
     course = get_course()
     flagged_only = request.args.get("flagged") == "1"
     items = [i for i in stats.items if i.flags] if flagged_only else list(stats.items)
-    return render_template("teach/items.html", stats=stats, items=items, title=title, course=course, back=back,
-                           flagged_only=flagged_only)
+    return render_template(
+        "teach/items.html", stats=stats, items=items, title=title, course=course, back=back, flagged_only=flagged_only
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/items")
@@ -51,7 +53,9 @@ def export_grades(section_id: int, fmt: str):
     section = section_or_404(section_id)
     if fmt not in FORMATS:
         abort(404)
-    return csv_download(fmt, [s.id for s in sections_for(current_user, section.id)], f"oversight-grades-section{section.id}-{fmt}.csv")
+    return csv_download(
+        fmt, [s.id for s in sections_for(current_user, section.id)], f"oversight-grades-section{section.id}-{fmt}.csv"
+    )
 
 
 def question_download(fmt: str) -> Response:

@@ -1,20 +1,29 @@
 """Instructors: sections and rosters, assignments with extensions and overrides, the class dashboard."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.forms import CSRFForm
 from app.extensions import db
+from app.forms import CSRFForm
 from app.models import Assignment, Role, Section, User
 from app.security import role_required
 from app.services import assignments, dashboard, regrade, sections
 from app.services.content import get_course
+from app.teach.forms import (
+    AssignmentForm,
+    ExtensionForm,
+    NewCodeForm,
+    OverrideForm,
+    ReadmitForm,
+    RemoveForm,
+    SectionForm,
+    TimeZoneForm,
+)
 from app.timezones import local_to_utc
 from course.attempts import DEFAULT_GRACE_SECONDS
-from app.teach.forms import (AssignmentForm, ExtensionForm, NewCodeForm, OverrideForm, ReadmitForm, RemoveForm, SectionForm,
-                              TimeZoneForm)
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 TEACHERS = (Role.INSTRUCTOR, Role.ADMIN)
@@ -64,10 +73,17 @@ def index():
 def section(section_id: int):
     """The roster and removed students, the join code and link, and the section's assignments."""
     section = section_or_404(section_id)
-    return render_template("teach/section.html", section=section, roster=sections.roster(section),
-                           removed=sections.removed(section), assignments=assignments.of_section(section.id),
-                           remove_form=RemoveForm(), readmit_form=ReadmitForm(), code_form=NewCodeForm(),
-                           zone_form=TimeZoneForm(time_zone=section.time_zone))
+    return render_template(
+        "teach/section.html",
+        section=section,
+        roster=sections.roster(section),
+        removed=sections.removed(section),
+        assignments=assignments.of_section(section.id),
+        remove_form=RemoveForm(),
+        readmit_form=ReadmitForm(),
+        code_form=NewCodeForm(),
+        zone_form=TimeZoneForm(time_zone=section.time_zone),
+    )
 
 
 @bp.route("/sections/<int:section_id>/time-zone", methods=["POST"])
@@ -139,17 +155,29 @@ def new_assignment(section_id: int):
     form.opens_at.label.text = f"Opens ({section.time_zone})"
     form.due_at.label.text = f"Due ({section.time_zone})"
     form.lessons.choices = [SelectChoice(lesson.id, lesson.title) for lesson in course.lessons if course.questions_for(lesson.id)]
-    form.objectives.choices = [SelectChoice(o.id, f"{o.id}: {o.text}") for lesson in course.lessons for o in lesson.meta.objectives
-                               if course.questions_for(lesson.id)]
+    form.objectives.choices = [
+        SelectChoice(o.id, f"{o.id}: {o.text}")
+        for lesson in course.lessons
+        for o in lesson.meta.objectives
+        if course.questions_for(lesson.id)
+    ]
     if form.validate_on_submit():
         settings = assignments.AssignmentSettings(
-            title=form.title.data, lesson_ids=tuple(form.lessons.data), objective_ids=tuple(form.objectives.data or ()),
-            question_types=tuple(form.types.data or ()), num_questions=form.num_questions.data,
-            opens_at=_utc(form.opens_at.data, section), due_at=_utc(form.due_at.data, section),
+            title=form.title.data,
+            lesson_ids=tuple(form.lessons.data),
+            objective_ids=tuple(form.objectives.data or ()),
+            question_types=tuple(form.types.data or ()),
+            num_questions=form.num_questions.data,
+            opens_at=_utc(form.opens_at.data, section),
+            due_at=_utc(form.due_at.data, section),
             time_limit_minutes=form.time_limit_minutes.data,
-            attempts_allowed=form.attempts_allowed.data, counting=form.counting.data, points=float(form.points.data),
-            feedback_policy=form.feedback_policy.data, answers_policy=form.answers_policy.data,
-            grace_seconds=DEFAULT_GRACE_SECONDS if form.grace_seconds.data is None else form.grace_seconds.data)
+            attempts_allowed=form.attempts_allowed.data,
+            counting=form.counting.data,
+            points=float(form.points.data),
+            feedback_policy=form.feedback_policy.data,
+            answers_policy=form.answers_policy.data,
+            grace_seconds=DEFAULT_GRACE_SECONDS if form.grace_seconds.data is None else form.grace_seconds.data,
+        )
         try:
             assignment = assignments.create(current_user, section, course, settings)
         except assignments.AssignmentError as exc:
@@ -169,13 +197,30 @@ def assignment(assignment_id: int):
     rows = []
     for user, _ in sections.roster(section):
         points, status = records.final_points(assignment, user.id)
-        rows.append({"user": user, "attempts": records.attempts.get(user.id, []), "points": points, "status": status,
-                     "due": records.effective_due(assignment, user.id), "extension": records.extensions.get(user.id)})
+        rows.append(
+            {
+                "user": user,
+                "attempts": records.attempts.get(user.id, []),
+                "points": points,
+                "status": status,
+                "due": records.effective_due(assignment, user.id),
+                "extension": records.extensions.get(user.id),
+            }
+        )
     bins, graded, missing = dashboard.histogram(section.id, assignment, records)
-    return render_template("teach/assignment.html", assignment=assignment, section=section, rows=rows, bins=bins,
-                           graded=graded, missing=missing, extension_form=ExtensionForm(), override_form=OverrideForm(),
-                           outdated=regrade.outdated_questions(assignment, get_course()),
-                           essays_waiting=sum(a.pending_grading or 0 for tries in records.attempts.values() for a in tries))
+    return render_template(
+        "teach/assignment.html",
+        assignment=assignment,
+        section=section,
+        rows=rows,
+        bins=bins,
+        graded=graded,
+        missing=missing,
+        extension_form=ExtensionForm(),
+        override_form=OverrideForm(),
+        outdated=regrade.outdated_questions(assignment, get_course()),
+        essays_waiting=sum(a.pending_grading or 0 for tries in records.attempts.values() for a in tries),
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/regrade/<question_id>", methods=["GET", "POST"])
@@ -188,8 +233,11 @@ def regrade_question(assignment_id: int, question_id: str):
     try:
         if form.validate_on_submit():
             done = regrade.apply(current_user, assignment, question_id, course)
-            flash(f"Regraded {question_id}: {len(done.changed)} of {len(done.changes)} attempts changed; "
-                  "the before and after are in the audit log.", "success")
+            flash(
+                f"Regraded {question_id}: {len(done.changed)} of {len(done.changes)} attempts changed; "
+                "the before and after are in the audit log.",
+                "success",
+            )
             return redirect(url_for("teach.assignment", assignment_id=assignment.id))
         proposal = regrade.plan(assignment, question_id, course)
     except regrade.RegradeError as exc:
@@ -249,9 +297,16 @@ def dashboard_page(section_id: int):
     learners = dashboard.learner_rows(section.id, course)
     histograms = [(a, *dashboard.histogram(section.id, a)) for a in assignments.of_section(section.id)]
     not_started, below = dashboard.needs_attention(learners)
-    return render_template("teach/dashboard.html", section=section, course=course, learners=learners, histograms=histograms,
-                           completion=dashboard.completion(section.id, course, len(learners)),
-                           not_started=not_started, below=below)
+    return render_template(
+        "teach/dashboard.html",
+        section=section,
+        course=course,
+        learners=learners,
+        histograms=histograms,
+        completion=dashboard.completion(section.id, course, len(learners)),
+        not_started=not_started,
+        below=below,
+    )
 
 
 @bp.route("/sections/<int:section_id>/learners/<int:user_id>")
@@ -264,5 +319,12 @@ def learner(section_id: int, user_id: int):
     from app.services.progress import lesson_progress, mastery_for
 
     mastery = mastery_for(user.id, course)
-    return render_template("teach/learner.html", section=section, learner=user, course=course, mastery=mastery,
-                           lessons=lesson_progress(user.id, course, mastery), attempts=dashboard.learner_attempts(user.id, section.id))
+    return render_template(
+        "teach/learner.html",
+        section=section,
+        learner=user,
+        course=course,
+        mastery=mastery,
+        lessons=lesson_progress(user.id, course, mastery),
+        attempts=dashboard.learner_attempts(user.id, section.id),
+    )

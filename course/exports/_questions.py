@@ -2,6 +2,7 @@
 
 Nothing here knows a target format; each exporter decides how to write what these return.
 """
+
 from __future__ import annotations
 
 import html
@@ -23,12 +24,32 @@ class Unsupported:
     reason: str
     details: tuple[str, ...] = ()  # lines that help a person re-create it by hand (written as comments)
 
+
 # Moodle's fixed list of answer grades (question_bank::fraction_options_full() / get_grade_options()),
 # as percentages. An import whose grade is not in this list (within 0.00001 of a fraction) fails
 # unless the teacher picks "nearest grade"; so every fraction we write comes from this list.
 MOODLE_FRACTIONS: tuple[float, ...] = (
-    100.0, 90.0, 83.33333, 80.0, 75.0, 70.0, 66.66667, 60.0, 50.0, 40.0, 33.33333, 30.0, 25.0, 20.0,
-    16.66667, 14.28571, 12.5, 11.11111, 10.0, 5.0, 0.0,
+    100.0,
+    90.0,
+    83.33333,
+    80.0,
+    75.0,
+    70.0,
+    66.66667,
+    60.0,
+    50.0,
+    40.0,
+    33.33333,
+    30.0,
+    25.0,
+    20.0,
+    16.66667,
+    14.28571,
+    12.5,
+    11.11111,
+    10.0,
+    5.0,
+    0.0,
 )
 ALLOWED_FRACTIONS: tuple[float, ...] = tuple(sorted({*MOODLE_FRACTIONS, *(-f for f in MOODLE_FRACTIONS)}, reverse=True))
 
@@ -71,8 +92,7 @@ def to_html(text: str) -> str:
     The bank is the instructor's own validated content and both LMSs clean HTML on import and
     display, so no sanitiser runs here.
     """
-    return markdown.markdown(plain_markdown(text), extensions=["tables", "footnotes", "sane_lists"],
-                             output_format="html")
+    return markdown.markdown(plain_markdown(text), extensions=["tables", "footnotes", "sane_lists"], output_format="html")
 
 
 def to_inline_html(text: str) -> str:

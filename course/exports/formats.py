@@ -4,6 +4,7 @@ Adding a format: its module under course/exports (a writer of whole files, helpe
 modules), a `to_<format>` method on every question type (or an `Unsupported` reason), and one
 entry below. The coverage test (tests/core/test_question_types.py) names any type that lacks it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -69,14 +70,32 @@ def _gift(questions: list[Question]) -> bytes:
     return to_gift(questions).encode("utf-8")
 
 
-QUESTION_FORMATS: dict[str, QuestionFormat] = {f.name: f for f in (
-    QuestionFormat("qti", "QTI 1.2 zip", "zip", "application/zip",
-                   "Canvas: Settings › Import course content › QTI .zip file", "to_qti", _qti),
-    QuestionFormat("moodle-xml", "Moodle XML", "xml", "application/xml",
-                   "Moodle: Question bank › Import › Moodle XML format", "to_moodle_xml", _moodle_xml),
-    QuestionFormat("gift", "GIFT", "txt", "text/plain; charset=utf-8",
-                   "Moodle: Question bank › Import › GIFT format", "to_gift", _gift),
-)}
+QUESTION_FORMATS: dict[str, QuestionFormat] = {
+    f.name: f
+    for f in (
+        QuestionFormat(
+            "qti",
+            "QTI 1.2 zip",
+            "zip",
+            "application/zip",
+            "Canvas: Settings › Import course content › QTI .zip file",
+            "to_qti",
+            _qti,
+        ),
+        QuestionFormat(
+            "moodle-xml",
+            "Moodle XML",
+            "xml",
+            "application/xml",
+            "Moodle: Question bank › Import › Moodle XML format",
+            "to_moodle_xml",
+            _moodle_xml,
+        ),
+        QuestionFormat(
+            "gift", "GIFT", "txt", "text/plain; charset=utf-8", "Moodle: Question bank › Import › GIFT format", "to_gift", _gift
+        ),
+    )
+}
 
 
 def support_table(questions: Iterable[Question]) -> str:

@@ -36,6 +36,7 @@ leading "the" (punctuation, accents, typographic quotes); ``->`` inside a matchi
 (written as ``→``) or inside an accepted short answer (that answer is left out, with a comment);
 links to the cited readings (evidence is cited as text: quote and reading id).
 """
+
 from __future__ import annotations
 
 import re
@@ -90,9 +91,11 @@ def answer(mark: str, body: str, feedback: str | None = None, guard: float | Non
 
 def head(question: Question, prompt_extra: str = "") -> str:
     """A comment naming the question, then ``::id::[markdown]prompt``."""
-    return (f"// {question.id} ({question.type}, objective {question.objective}, "
-            f"difficulty {question.difficulty}, {question.bloom})\n"
-            f"::{escape(question.id)}::[markdown]{md(question.prompt + prompt_extra)}")
+    return (
+        f"// {question.id} ({question.type}, objective {question.objective}, "
+        f"difficulty {question.difficulty}, {question.bloom})\n"
+        f"::{escape(question.id)}::[markdown]{md(question.prompt + prompt_extra)}"
+    )
 
 
 def general(question: Question) -> str:
@@ -107,14 +110,17 @@ def block(question: Question, lines: list[str], prompt_extra: str = "") -> str:
 
 def _not_imported(question: Question, reason: str, details: tuple[str, ...] = ()) -> str:
     """A block of ``//`` comments (which Moodle skips) saying why the question is not in the file."""
+
     def one_line(text: str) -> str:
         return " ".join(text.split())
 
-    return "\n".join([
-        f"// {question.id} ({question.type}, objective {question.objective}) is NOT imported: {reason}.",
-        f"// Prompt: {one_line(question.prompt)}",
-        *(f"// {one_line(line) if line.strip() == line else '  ' + one_line(line)}" for line in details),
-    ])
+    return "\n".join(
+        [
+            f"// {question.id} ({question.type}, objective {question.objective}) is NOT imported: {reason}.",
+            f"// Prompt: {one_line(question.prompt)}",
+            *(f"// {one_line(line) if line.strip() == line else '  ' + one_line(line)}" for line in details),
+        ]
+    )
 
 
 def to_gift(questions: Iterable[Question]) -> str:

@@ -35,6 +35,7 @@ starts like a formula. Every free-text cell (titles, section names, status, time
 ``'`` and spreadsheets show it as text. Numbers are written with ``.`` decimals, at most two places,
 never in exponent form, with no thousands separators.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,18 @@ from course.csvsafe import safe_cell
 FORMATS = ("long", "wide", "canvas", "moodle")
 STATUSES = ("graded", "overridden", "missing", "in progress", "excused", "awaiting grading")
 
-LONG_HEADER = ("email", "section", "assignment_id", "assignment", "points", "points_possible", "percent",
-               "status", "attempts", "submitted_at")
+LONG_HEADER = (
+    "email",
+    "section",
+    "assignment_id",
+    "assignment",
+    "points",
+    "points_possible",
+    "percent",
+    "status",
+    "attempts",
+    "submitted_at",
+)
 WIDE_IDENTITY = ("email", "section")
 WIDE_TOTALS = ("total", "percent")
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -110,8 +121,9 @@ class Cell:
 _MISSING = Cell(points=None, status="missing")
 
 
-def export_rows(fmt: str, columns: Sequence[Column],
-                learners: Iterable[tuple[Learner, Mapping[int, Cell]]]) -> Iterator[list[str]]:
+def export_rows(
+    fmt: str, columns: Sequence[Column], learners: Iterable[tuple[Learner, Mapping[int, Cell]]]
+) -> Iterator[list[str]]:
     """The rows of an export, header first, each a list of strings.
 
     Learners are read one at a time as the rows are consumed, so a generator of learners is never
@@ -126,8 +138,7 @@ def export_rows(fmt: str, columns: Sequence[Column],
     return writer(columns, learners)
 
 
-def export_csv(fmt: str, columns: Sequence[Column],
-               learners: Iterable[tuple[Learner, Mapping[int, Cell]]]) -> Iterator[str]:
+def export_csv(fmt: str, columns: Sequence[Column], learners: Iterable[tuple[Learner, Mapping[int, Cell]]]) -> Iterator[str]:
     """The export as CSV text, one chunk per row, written by `csv.writer` on a small buffer.
 
     Memory stays constant however many learners there are, so a Flask ``Response`` or a file can
@@ -148,6 +159,7 @@ def _csv_chunks(rows: Iterator[list[str]]) -> Iterator[str]:
 
 # --- the four layouts --------------------------------------------------------------------------
 
+
 def _long(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int, Cell]]]) -> Iterator[list[str]]:
     yield list(LONG_HEADER)
     for learner, cells in learners:
@@ -155,9 +167,15 @@ def _long(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int, 
             cell = cells.get(col.assignment_id, _MISSING)
             earned = None if cell.status == "excused" else cell.points
             yield [
-                _identity(learner.email), _text(learner.section), str(col.assignment_id), _text(col.title),
-                _number(earned), _number(col.points_possible), _number(_percent(earned, col.points_possible)),
-                _text(cell.status), str(cell.attempts),
+                _identity(learner.email),
+                _text(learner.section),
+                str(col.assignment_id),
+                _text(col.title),
+                _number(earned),
+                _number(col.points_possible),
+                _number(_percent(earned, col.points_possible)),
+                _text(cell.status),
+                str(cell.attempts),
                 _text(cell.submitted_at.isoformat() if cell.submitted_at else ""),
             ]
 
@@ -216,6 +234,7 @@ def _moodle(columns: list[Column], learners: Iterable[tuple[Learner, Mapping[int
 
 # --- titles ------------------------------------------------------------------------------------
 
+
 def _plain_title(col: Column) -> str:
     """A one-line, non-empty, neutralised title for a header cell."""
     title = _SPACE.sub(" ", col.title).strip() or f"Assignment {col.assignment_id}"
@@ -246,6 +265,7 @@ def _unique(titles: list[str], reserved: Sequence[str]) -> list[str]:
 
 
 # --- cells -------------------------------------------------------------------------------------
+
 
 def _check_columns(columns: list[Column]) -> None:
     ids = [c.assignment_id for c in columns]

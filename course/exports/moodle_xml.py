@@ -42,6 +42,7 @@ site's); singular forms of a unit ("1 camera"); Oversight's rule that an orderin
 repeated item scores 0 (Moodle's drag-and-drop cannot repeat one); links to the cited readings
 (evidence is cited as text: quote and reading id); glossary links (kept as plain words).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -85,8 +86,7 @@ def text(tag: str, html: str, indent: str, fmt: str = "html") -> str:
     return f'{indent}<{tag} format="{fmt}">\n{indent}  <text>{_cdata(html)}</text>\n{indent}</{tag}>'
 
 
-def answer(fraction: str, content: str, feedback_html: str | None, indent: str = "    ",
-           fmt: str = "html") -> str:
+def answer(fraction: str, content: str, feedback_html: str | None, indent: str = "    ", fmt: str = "html") -> str:
     """An ``<answer>``; ``content`` is HTML (CDATA) or, with ``fmt="plain_text"``, escaped plain text."""
     body = _cdata(content) if fmt == "html" else plain(content)
     lines = [f'{indent}<answer fraction="{fraction}" format="{fmt}">', f"{indent}  <text>{body}</text>"]
@@ -126,31 +126,39 @@ def choices_body(choices: Sequence[Choice], weights: Sequence[float], single: bo
     ]
     if not single:
         lines.append("    <shownumcorrect/>")
-    lines += [answer(fraction_text(w), to_inline_html(c.text), to_inline_html(c.feedback))
-              for c, w in zip(choices, weights, strict=True)]
+    lines += [
+        answer(fraction_text(w), to_inline_html(c.text), to_inline_html(c.feedback))
+        for c, w in zip(choices, weights, strict=True)
+    ]
     return lines
 
 
 def subquestion(left_html: str, right: str) -> str:
     """A matching pair (an empty left side is Moodle's "extra answer")."""
-    return (f'    <subquestion format="html">\n      <text>{_cdata(left_html)}</text>\n'
-            f"      <answer>\n        <text>{plain(right)}</text>\n      </answer>\n    </subquestion>")
+    return (
+        f'    <subquestion format="html">\n      <text>{_cdata(left_html)}</text>\n'
+        f"      <answer>\n        <text>{plain(right)}</text>\n      </answer>\n    </subquestion>"
+    )
 
 
 def _category(lesson: str) -> str:
-    return ("  " + _comment(f"lesson {lesson}") + "\n"
-            '  <question type="category">\n'
-            f"    <category>\n      <text>{plain(f'{CATEGORY_ROOT}/{lesson}')}</text>\n    </category>\n"
-            '    <info format="html">\n      <text></text>\n    </info>\n'
-            "  </question>")
+    return (
+        "  " + _comment(f"lesson {lesson}") + "\n"
+        '  <question type="category">\n'
+        f"    <category>\n      <text>{plain(f'{CATEGORY_ROOT}/{lesson}')}</text>\n    </category>\n"
+        '    <info format="html">\n      <text></text>\n    </info>\n'
+        "  </question>"
+    )
 
 
 def to_moodle_xml(questions: Iterable[Question]) -> bytes:
     """The questions as a Moodle XML ``<quiz>`` (UTF-8 bytes), one category per lesson."""
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
-             "<!-- Oversight question bank: Moodle XML (Question bank > Import > Moodle XML format). "
-             "See docs/question-exports.md. -->",
-             "<quiz>"]
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<!-- Oversight question bank: Moodle XML (Question bank > Import > Moodle XML format). "
+        "See docs/question-exports.md. -->",
+        "<quiz>",
+    ]
     from course.qtypes import type_of  # the type modules import this one for its helpers
 
     lesson = None
@@ -166,4 +174,3 @@ def to_moodle_xml(questions: Iterable[Question]) -> bytes:
         parts += _header(question, qtype) + body + ["  </question>"]
     parts.append("</quiz>")
     return ("\n".join(parts) + "\n").encode("utf-8")
-

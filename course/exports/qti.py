@@ -50,6 +50,7 @@ links to the cited readings (evidence is cited as text: quote and reading id); g
 (kept as plain words). Canvas always creates a quiz from a QTI import, plus a question bank
 named after it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -120,8 +121,9 @@ class QtiItem:
         return processing
 
     @staticmethod
-    def condition(processing: ET.Element, continue_: str | None, feedback: str | None = None,
-                  score: str | None = None, action: str = "Set") -> ET.Element:
+    def condition(
+        processing: ET.Element, continue_: str | None, feedback: str | None = None, score: str | None = None, action: str = "Set"
+    ) -> ET.Element:
         """A ``<respcondition>``; returns its ``<conditionvar>`` for the caller to fill."""
         attrs = {"continue": continue_} if continue_ else {}
         respcondition = ET.SubElement(processing, "respcondition", attrs)
@@ -152,8 +154,7 @@ def prompt(item: QtiItem, extra: str = "") -> None:
 def choice_item(item: QtiItem, choices: list[tuple[str, bool, str]], multiple: bool) -> None:
     """Shared by single choice, multiple response and true/false: (html, correct, feedback html)."""
     prompt(item)
-    lid = ET.SubElement(item.presentation, "response_lid", ident="response1",
-                        rcardinality="Multiple" if multiple else "Single")
+    lid = ET.SubElement(item.presentation, "response_lid", ident="response1", rcardinality="Multiple" if multiple else "Single")
     render = ET.SubElement(lid, "render_choice")
     idents = []
     for html, _, _ in choices:
@@ -198,8 +199,7 @@ def dropdowns(item: QtiItem, lefts: list[str], rights: list[str], options: list[
     processing = item.start_processing()
     share = f"{100 / len(lefts):.2f}"
     for left_id, right in zip(left_ids, rights, strict=True):
-        item.varequal(item.condition(processing, None, score=share, action="Add"), f"response_{left_id}",
-                      option_ids[right])
+        item.varequal(item.condition(processing, None, score=share, action="Add"), f"response_{left_id}", option_ids[right])
 
 
 def blanks(item: QtiItem, names: list[str], answers: list[list[str]]) -> None:
@@ -217,8 +217,7 @@ def blanks(item: QtiItem, names: list[str], answers: list[list[str]]) -> None:
         render = ET.SubElement(lid, "render_choice")
         ids = [item.new_id() for _ in options]
         for ident, text in zip(ids, options, strict=True):
-            QtiItem.material(ET.SubElement(render, "response_label", ident=ident),
-                             text, html=False)
+            QtiItem.material(ET.SubElement(render, "response_label", ident=ident), text, html=False)
         item.answer_ids += ids
         right_ids.append(ids[:1] if dropdowns else ids)
     processing = item.start_processing()
@@ -246,11 +245,14 @@ def assessment_ident(title: str) -> str:
 
 def assessment_xml(questions: Iterable[Question], title: str, ident: str) -> bytes:
     """The ``<questestinterop>`` document: one assessment, one section, one item per question."""
-    root = ET.Element("questestinterop", {
-        "xmlns": QTI_NS,
-        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
-        "xsi:schemaLocation": f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd",
-    })
+    root = ET.Element(
+        "questestinterop",
+        {
+            "xmlns": QTI_NS,
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:schemaLocation": f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd",
+        },
+    )
     assessment = ET.SubElement(root, "assessment", ident=ident, title=xml_safe(title))
     meta = ET.SubElement(ET.SubElement(assessment, "qtimetadata"), "qtimetadatafield")
     ET.SubElement(meta, "fieldlabel").text = "cc_maxattempts"
@@ -296,7 +298,7 @@ http://www.imsglobal.org/xsd/imsmd_v1p2 http://www.imsglobal.org/xsd/imsmd_v1p2p
     </resource>
   </resources>
 </manifest>
-""".encode("utf-8")
+""".encode()
 
 
 def to_qti_zip(questions: Iterable[Question], title: str = "Oversight question bank") -> bytes:
@@ -304,8 +306,10 @@ def to_qti_zip(questions: Iterable[Question], title: str = "Oversight question b
     ident = assessment_ident(title)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (("imsmanifest.xml", manifest_xml(title, ident)),
-                           (f"{ident}/{ident}.xml", assessment_xml(questions, title, ident))):
+        for name, data in (
+            ("imsmanifest.xml", manifest_xml(title, ident)),
+            (f"{ident}/{ident}.xml", assessment_xml(questions, title, ident)),
+        ):
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)

@@ -6,6 +6,7 @@ item-analysis hooks, demo answers and a writer per export format. Its Jinja part
 (``app/templates/qtypes/<name>.html``) renders the answer fields and the answer review. Abstract
 methods make a type that forgets a piece fail at import, naming the piece.
 """
+
 from __future__ import annotations
 
 import random

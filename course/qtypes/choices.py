@@ -1,4 +1,5 @@
 """Single choice and multiple response: choices with per-choice feedback, shown in a seeded order."""
+
 from __future__ import annotations
 
 import random
@@ -138,8 +139,10 @@ class SingleChoiceType(_ChoiceType):
 
     def to_gift(self, question: SingleChoice) -> str:
         """``=key#feedback`` and ``~wrong#feedback``."""
-        lines = [gf.answer("=", gf.md(c.text), c.feedback) if c.correct else gf.answer("~", gf.md(c.text), c.feedback, guard=0.0)
-                 for c in question.choices]
+        lines = [
+            gf.answer("=", gf.md(c.text), c.feedback) if c.correct else gf.answer("~", gf.md(c.text), c.feedback, guard=0.0)
+            for c in question.choices
+        ]
         return gf.block(question, lines)
 
 
@@ -208,6 +211,7 @@ class MultipleResponseType(_ChoiceType):
     def to_gift(self, question: MultipleResponse) -> str:
         """``~%weight%choice#feedback`` for every choice (no ``=``, so several may be picked)."""
         weights = multiple_response_weights(question.choices)
-        lines = [gf.answer(f"~%{fraction_text(w)}%", gf.md(c.text), c.feedback)
-                 for c, w in zip(question.choices, weights, strict=True)]
+        lines = [
+            gf.answer(f"~%{fraction_text(w)}%", gf.md(c.text), c.feedback) for c, w in zip(question.choices, weights, strict=True)
+        ]
         return gf.block(question, lines)

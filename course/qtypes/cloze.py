@@ -3,6 +3,7 @@
 The bank writes blanks as ``{{1}}``, ``{{2}}``... in the passage; with each blank's ``answer`` put
 back, the passage must be verbatim text of its reading (the validator checks it).
 """
+
 from __future__ import annotations
 
 import html
@@ -13,7 +14,6 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from course.exports import gift as gf
-from course.exports import moodle_xml as mx
 from course.exports import qti
 from course.exports._questions import Unsupported, plain_markdown, to_html
 from course.grading import Grade
@@ -38,7 +38,7 @@ class Blank(Frozen):
     options: Annotated[list[NonEmpty], Field(max_length=6)] = []
 
     @model_validator(mode="after")
-    def _kind(self) -> "Blank":
+    def _kind(self) -> Blank:
         for text in (self.answer, *self.accept, *self.options):
             if any(char in text for char in _NOT_IN_BLANKS):
                 raise ValueError(f"{text!r}: a blank may not contain ~ or \\ (Moodle's embedded answers cannot carry them)")
@@ -72,7 +72,7 @@ class Cloze(QuestionBase):
         return passage
 
     @model_validator(mode="after")
-    def _one_blank_each(self) -> "Cloze":
+    def _one_blank_each(self) -> Cloze:
         count = len(PLACEHOLDER.findall(self.passage))
         if count != len(self.blanks):
             raise ValueError(f"the passage has {count} blanks but {len(self.blanks)} are defined")
@@ -141,7 +141,7 @@ class ClozeType(QuestionType):
         """Per blank right or wrong; the score is the share right."""
         values = list(response or [])
         values += [""] * (len(question.blanks) - len(values))
-        parts = tuple(self.blank_right(b, v) for b, v in zip(question.blanks, values))
+        parts = tuple(self.blank_right(b, v) for b, v in zip(question.blanks, values, strict=False))  # extra values: ignored
         return Grade(round(sum(parts) / len(parts), 6), answered=any(v.strip() for v in values), parts=parts)
 
     def correct_response(self, question: Cloze) -> list[str]:
@@ -182,15 +182,17 @@ class ClozeType(QuestionType):
 
     def qti_type(self, question: Cloze) -> str:
         """Dropdowns only: multiple dropdowns; otherwise fill in multiple blanks."""
-        return "multiple_dropdowns_question" if all(b.dropdown for b in question.blanks) \
-            else "fill_in_multiple_blanks_question"
+        return "multiple_dropdowns_question" if all(b.dropdown for b in question.blanks) else "fill_in_multiple_blanks_question"
 
     def to_qti(self, item: qti.QtiItem) -> None:
         """``[blank1]``... in the text; a response per blank; credit per blank."""
         question = item.question
         text = "".join(f"[blank{p + 1}]" if isinstance(p, int) else p for p in question.pieces())
-        note = "" if all(b.dropdown for b in question.blanks) or not any(b.dropdown for b in question.blanks) \
+        note = (
+            ""
+            if all(b.dropdown for b in question.blanks) or not any(b.dropdown for b in question.blanks)
             else "\n\n*Type the missing words in each blank.*"
+        )
         qti.prompt(item, "\n\n" + text + note)
         dropdowns = all(b.dropdown for b in question.blanks)
         answers = [[b.answer, *b.options] if dropdowns else [b.answer, *b.accept] for b in question.blanks]
@@ -199,16 +201,25 @@ class ClozeType(QuestionType):
     def to_gift(self, question: Cloze) -> str | Unsupported:
         """GIFT's "missing word" holds one blank; a passage with more is not supported."""
         if len(question.blanks) > 1:
-            return Unsupported("GIFT has one blank per question (missing word); import cloze passages "
-                               "from the Moodle XML export (embedded answers)")
+            return Unsupported(
+                "GIFT has one blank per question (missing word); import cloze passages "
+                "from the Moodle XML export (embedded answers)"
+            )
         blank = question.blanks[0]
         before, after = question.passage.split("{{1}}")
         if blank.dropdown:
             answers = [gf.answer("=", gf.escape(blank.answer))] + [gf.answer("~", gf.escape(o)) for o in blank.options]
         else:
             answers = [gf.answer("=", gf.escape(a), guard=100.0) for a in (blank.answer, *blank.accept)]
-        return (gf.head(question, "\n\n" + before) + "{\n" + "\n".join(answers) + "\n" + gf.general(question) + "\n}"
-                + gf.escape(after))
+        return (
+            gf.head(question, "\n\n" + before)
+            + "{\n"
+            + "\n".join(answers)
+            + "\n"
+            + gf.general(question)
+            + "\n}"
+            + gf.escape(after)
+        )
 
 
 def multianswer_code(blank: Blank) -> str:
@@ -218,6 +229,7 @@ def multianswer_code(blank: Blank) -> str:
     the end of an answer and unescapes ``\\}`` and ``\\#``); the text is HTML, so ``&`` and ``<`` are
     written as entities (Moodle decodes them).
     """
+
     def escape(text: str) -> str:
         return _MULTIANSWER_ESCAPED.sub(r"\\\1", html.escape(text, quote=False))
 
@@ -225,4 +237,3 @@ def multianswer_code(blank: Blank) -> str:
         alternatives = [f"={escape(blank.answer)}", *(f"%0%{escape(o)}" for o in blank.options)]
         return "{1:MULTICHOICE:" + "~".join(alternatives) + "}"
     return "{1:SHORTANSWER:" + "~".join(f"={escape(a)}" for a in (blank.answer, *blank.accept)) + "}"
-

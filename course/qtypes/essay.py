@@ -4,6 +4,7 @@ The learner writes in a text area (saved on every move like other answers); word
 and the maximum is enforced on every save with a message that keeps the text. A grader picks one
 level per rubric criterion; the score is the points of the levels picked over the rubric's maximum.
 """
+
 from __future__ import annotations
 
 import random
@@ -68,7 +69,7 @@ class Essay(QuestionBase):
     model_answer: NonEmpty
 
     @model_validator(mode="after")
-    def _limits(self) -> "Essay":
+    def _limits(self) -> Essay:
         if self.min_words and self.max_words and self.min_words > self.max_words:
             raise ValueError("min_words is larger than max_words")
         if self.max_points <= 0:
@@ -140,8 +141,10 @@ class EssayType(QuestionType):
             raise ResponseError(f"Keep the answer under {MAX_ESSAY_CHARACTERS:,} characters.")
         words = word_count(text)
         if question.max_words and words > question.max_words:
-            raise ResponseError(f"Your answer has {words} words; the limit is {question.max_words}. "
-                                "Shorten it and save again (your text is still in the box).")
+            raise ResponseError(
+                f"Your answer has {words} words; the limit is {question.max_words}. "
+                "Shorten it and save again (your text is still in the box)."
+            )
         return text
 
     def form_values(self, question: Essay, shown: Presentation, response: Any) -> dict[str, Any]:
@@ -195,5 +198,6 @@ class EssayType(QuestionType):
 
     def to_gift(self, question: Essay) -> str:
         """``{}`` with the explanation, evidence and rubric as general feedback."""
-        return gf.head(question) + "{\n" + "\t####" + gf.md(general_feedback(question) + "\n\n" + rubric_markdown(question)) + "\n}"
-
+        return (
+            gf.head(question) + "{\n" + "\t####" + gf.md(general_feedback(question) + "\n\n" + rubric_markdown(question)) + "\n}"
+        )

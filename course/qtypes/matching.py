@@ -1,4 +1,5 @@
 """Matching: each left item to one right item; extra right items may distract."""
+
 from __future__ import annotations
 
 import random
@@ -106,8 +107,12 @@ class MatchingType(QuestionType):
         question = item.question
         qti.prompt(item)
         shown = self.present(question, rng_for(qti.EXPORT_SEED, question.id), shuffle=True).options
-        qti.dropdowns(item, [to_inline_html(p.left) for p in question.pairs], [to_plain(p.right) for p in question.pairs],
-                      [to_plain(o) for o in shown])
+        qti.dropdowns(
+            item,
+            [to_inline_html(p.left) for p in question.pairs],
+            [to_plain(p.right) for p in question.pairs],
+            [to_plain(o) for o in shown],
+        )
 
     def to_gift(self, question: Matching) -> str:
         """``=left -> right``; a distractor is ``= -> option``; ``->`` inside a left item becomes ``→``."""

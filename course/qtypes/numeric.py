@@ -1,4 +1,5 @@
 """Numeric: a number within an absolute tolerance, optionally with a unit, read as people type it."""
+
 from __future__ import annotations
 
 import math

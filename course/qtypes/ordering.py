@@ -1,4 +1,5 @@
 """Ordering: put 3-8 items into the correct order (the bank lists them in that order)."""
+
 from __future__ import annotations
 
 import random
@@ -8,11 +9,10 @@ from pydantic import Field, field_validator
 
 from course.exports import moodle_xml as mx
 from course.exports import qti
-from course.exports._questions import ordering_instruction, to_inline_html, to_plain
+from course.exports._questions import Unsupported, ordering_instruction, to_inline_html, to_plain
 from course.grading import Grade
 from course.model import NonEmpty, QuestionBase
 from course.presentation import Presentation, rng_for
-from course.exports._questions import Unsupported
 from course.qtypes.base import GetList, QuestionType, ResponseError, first_value, int_in
 
 
@@ -33,7 +33,7 @@ class Ordering(QuestionBase):
 def _pairs_score(question: Ordering, order: list[str]) -> float:
     position = {item: i for i, item in enumerate(order)}
     seq = question.sequence
-    pairs = [(a, b) for i, a in enumerate(seq) for b in seq[i + 1:]]
+    pairs = [(a, b) for i, a in enumerate(seq) for b in seq[i + 1 :]]
     return sum(1 for a, b in pairs if position[a] < position[b]) / len(pairs)
 
 
@@ -42,9 +42,13 @@ def grade_ordering(question: Ordering, response: list[str] | None, rule: str = "
     order = list(response or [])
     if sorted(order) != sorted(question.sequence):
         answered = any(order)
-        return Grade(0.0, answered=answered, parts=tuple(False for _ in question.sequence),
-                     note="Give every item a different position." if answered else None)
-    parts = tuple(a == b for a, b in zip(order, question.sequence))
+        return Grade(
+            0.0,
+            answered=answered,
+            parts=tuple(False for _ in question.sequence),
+            note="Give every item a different position." if answered else None,
+        )
+    parts = tuple(a == b for a, b in zip(order, question.sequence, strict=True))
     score = sum(parts) / len(parts) if rule == "positions" else _pairs_score(question, order)
     return Grade(round(score, 6), answered=True, parts=parts)
 
@@ -80,7 +84,7 @@ class OrderingType(QuestionType):
         numbers = [int_in(p, 1, len(shown.items)) for p in positions]
         if len(set(numbers)) != len(numbers):
             raise ResponseError("Give every item a different position.")
-        return [item for _, item in sorted(zip(numbers, shown.items))]
+        return [item for _, item in sorted(zip(numbers, shown.items, strict=True))]
 
     def form_values(self, question: Ordering, shown: Presentation, response: Any) -> dict[str, Any]:
         """The position selected for each item as shown."""
@@ -120,8 +124,9 @@ class OrderingType(QuestionType):
             *mx.combined_feedback(),
             "    <shownumcorrect/>",
         ]
-        lines += [mx.answer(f"{position}", to_inline_html(item), None)
-                  for position, item in enumerate(question.sequence, start=1)]
+        lines += [
+            mx.answer(f"{position}", to_inline_html(item), None) for position, item in enumerate(question.sequence, start=1)
+        ]
         return lines
 
     def qti_type(self, question: Ordering) -> str:
@@ -138,6 +143,7 @@ class OrderingType(QuestionType):
 
     def to_gift(self, question: Ordering) -> Unsupported:
         """GIFT has no ordering type (the plugin's ``{>...}`` reads items unescaped)."""
-        return Unsupported("GIFT has no ordering type; import it from the Moodle XML export "
-                           "(ordering question type, standard in Moodle 4.4+)",
-                           ("Correct order:", *(f"  {i}. {item}" for i, item in enumerate(question.sequence, start=1))))
+        return Unsupported(
+            "GIFT has no ordering type; import it from the Moodle XML export (ordering question type, standard in Moodle 4.4+)",
+            ("Correct order:", *(f"  {i}. {item}" for i, item in enumerate(question.sequence, start=1))),
+        )

@@ -1,4 +1,5 @@
 """Short answer: a typed answer matched, after normalising, against accepted answers."""
+
 from __future__ import annotations
 
 import random
@@ -78,8 +79,9 @@ class ShortAnswerType(QuestionType):
     def to_moodle_xml(self, question: ShortAnswer) -> list[str]:
         """Each accepted answer (with and without "the") at 100; the wrong-answer feedback on ``*``."""
         lines = ["    <usecase>0</usecase>"]
-        lines += [mx.answer("100", a.strip().replace("*", "\\*"), None, fmt="plain_text")
-                  for a in accepted_answers(question.accept)]
+        lines += [
+            mx.answer("100", a.strip().replace("*", "\\*"), None, fmt="plain_text") for a in accepted_answers(question.accept)
+        ]
         if question.feedback:
             lines.append(mx.answer("0", "*", to_inline_html(question.feedback), fmt="plain_text"))
         return lines

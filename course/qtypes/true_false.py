@@ -1,4 +1,5 @@
 """True or false: a statement judged true or false, with feedback for each pick."""
+
 from __future__ import annotations
 
 import random
@@ -33,7 +34,7 @@ class TrueFalseType(QuestionType):
     model = TrueFalse
 
     def parse(self, question: TrueFalse, shown: Presentation, getlist: GetList) -> bool | None:
-        """"true" or "false"."""
+        """ "true" or "false"."""
         value = first_value(getlist, self.field())
         if value not in ("", "true", "false"):
             raise ResponseError("Choose true or false.")
@@ -85,9 +86,14 @@ class TrueFalseType(QuestionType):
     def to_qti(self, item: qti.QtiItem) -> None:
         """Choices "True" and "False", each with its feedback."""
         question = item.question
-        qti.choice_item(item, [("True", question.answer, to_inline_html(question.feedback_if_true)),
-                               ("False", not question.answer, to_inline_html(question.feedback_if_false))],
-                        multiple=False)
+        qti.choice_item(
+            item,
+            [
+                ("True", question.answer, to_inline_html(question.feedback_if_true)),
+                ("False", not question.answer, to_inline_html(question.feedback_if_false)),
+            ],
+            multiple=False,
+        )
 
     def to_gift(self, question: TrueFalse) -> str:
         """``{TRUE#if wrong#if right}``: Moodle reads the first feedback as the one for a wrong answer."""
@@ -95,5 +101,14 @@ class TrueFalseType(QuestionType):
             key, if_wrong, if_right = "TRUE", question.feedback_if_false, question.feedback_if_true
         else:
             key, if_wrong, if_right = "FALSE", question.feedback_if_true, question.feedback_if_false
-        return (gf.head(question) + "{" + key + "#" + gf.md(if_wrong) + "#" + gf.md(if_right)
-                + gf.general(question).lstrip("\t") + "}")
+        return (
+            gf.head(question)
+            + "{"
+            + key
+            + "#"
+            + gf.md(if_wrong)
+            + "#"
+            + gf.md(if_right)
+            + gf.general(question).lstrip("\t")
+            + "}"
+        )

@@ -1,4 +1,5 @@
 """Every route declares who may use it, and every role gets exactly that (walks app.url_map)."""
+
 import pytest
 
 from app.models import Role
@@ -19,9 +20,10 @@ def routes(app):
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.logout"):
         if rule.endpoint == "static":
             continue
-        args = {name: DUMMY.get(type(conv).__name__.removesuffix("Converter").lower().replace("integer", "int"),
-                                DUMMY["default"])
-                for name, conv in rule._converters.items()}
+        args = {
+            name: DUMMY.get(type(conv).__name__.removesuffix("Converter").lower().replace("integer", "int"), DUMMY["default"])
+            for name, conv in rule._converters.items()
+        }
         url = app.url_map.bind("localhost").build(rule.endpoint, args)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url

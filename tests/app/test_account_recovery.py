@@ -1,4 +1,5 @@
 """Account recovery: an admin sets a temporary password, the CLI sets one, a deactivated user is told so."""
+
 import os
 
 import pytest
@@ -29,7 +30,7 @@ def test_admin_sets_a_temporary_password_that_ends_the_users_sessions(app, clien
     pupil_id = make_user(app, "pupil@example.org")
     pupil = app.test_client()
     assert Auth(pupil).login("pupil@example.org").status_code == 302
-    assert 'href="/admin/users/%d/password"' % pupil_id in client.get("/admin/users").get_data(as_text=True)
+    assert f'href="/admin/users/{pupil_id}/password"' in client.get("/admin/users").get_data(as_text=True)
     response = set_temporary(client, pupil_id)
     assert response.status_code == 302
     assert "must choose a new one" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -73,10 +74,13 @@ def test_a_forced_change_still_allows_logging_out(app, client, login_as):
     assert pupil.get("/account/password").headers["Location"].startswith("/account/login")
 
 
-@pytest.mark.parametrize(("password", "confirm", "message"), [
-    ("short", "short", "Use at least 10"),
-    (TEMPORARY, TEMPORARY + "x", "do not match"),
-])
+@pytest.mark.parametrize(
+    ("password", "confirm", "message"),
+    [
+        ("short", "short", "Use at least 10"),
+        (TEMPORARY, TEMPORARY + "x", "do not match"),
+    ],
+)
 def test_a_bad_temporary_password_changes_nothing(app, client, login_as, password, confirm, message):
     login_as(Role.ADMIN)
     pupil_id = make_user(app, "pupil@example.org")
@@ -100,7 +104,9 @@ def test_only_admins_set_temporary_passwords(app, client, login_as):
     pupil_id = make_user(app, "pupil@example.org")
     assert client.get(f"/admin/users/{pupil_id}/password").status_code == 403
     token = csrf_from(client.get("/account/password").get_data(as_text=True))
-    response = client.post(f"/admin/users/{pupil_id}/password", data={"password": TEMPORARY, "confirm": TEMPORARY, "csrf_token": token})
+    response = client.post(
+        f"/admin/users/{pupil_id}/password", data={"password": TEMPORARY, "confirm": TEMPORARY, "csrf_token": token}
+    )
     assert response.status_code == 403
 
 
@@ -108,7 +114,9 @@ def test_users_set_password_reads_stdin_ends_sessions_and_never_prints_it(app, r
     pupil_id = make_user(app, "pupil@example.org")
     pupil = app.test_client()
     Auth(pupil).login("pupil@example.org")
-    result = runner.invoke(args=["users", "set-password", "--email", "PUPIL@example.org", "--password-stdin"], input=TEMPORARY + "\n")
+    result = runner.invoke(
+        args=["users", "set-password", "--email", "PUPIL@example.org", "--password-stdin"], input=TEMPORARY + "\n"
+    )
     assert result.exit_code == 0, result.output
     assert TEMPORARY not in result.output and "pupil@example.org" in result.output
     assert pupil.get("/progress").status_code == 302
@@ -121,18 +129,22 @@ def test_users_set_password_reads_stdin_ends_sessions_and_never_prints_it(app, r
 
 def test_users_set_password_permanent_does_not_force_a_change(app, runner):
     pupil_id = make_user(app, "pupil@example.org")
-    result = runner.invoke(args=["users", "set-password", "--email", "pupil@example.org", "--password-stdin", "--permanent"],
-                           input=NEW + "\n")
+    result = runner.invoke(
+        args=["users", "set-password", "--email", "pupil@example.org", "--password-stdin", "--permanent"], input=NEW + "\n"
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.get(User, pupil_id)
         assert user.check_password(NEW) and not user.must_change_password
 
 
-@pytest.mark.parametrize(("email", "password", "message"), [
-    ("nobody@example.org", TEMPORARY, "No account with the email nobody@example.org"),
-    ("pupil@example.org", "short", "at least 10"),
-])
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("nobody@example.org", TEMPORARY, "No account with the email nobody@example.org"),
+        ("pupil@example.org", "short", "at least 10"),
+    ],
+)
 def test_users_set_password_explains_what_is_wrong(app, runner, email, password, message):
     make_user(app, "pupil@example.org")
     result = runner.invoke(args=["users", "set-password", "--email", email, "--password-stdin"], input=password + "\n")
@@ -155,6 +167,7 @@ def test_a_deactivated_user_is_told_the_account_is_deactivated(app, client, auth
 
 # --- the migration -----------------------------------------------------------------------------
 
+
 def _migration_urls(tmp_path):
     yield f"sqlite:///{tmp_path / 'migrate.db'}"
     if os.environ.get("TEST_DATABASE_URL"):
@@ -171,9 +184,13 @@ def test_migration_0005_gives_existing_users_no_forced_change_and_downgrades(tmp
         app = create_app(base_config(url))
         with app.app_context():
             upgrade(revision="0004")
-            db.session.execute(text("INSERT INTO users (email, password_hash, role, active, session_version, is_demo, created_at) "
-                                    "VALUES ('old@example.org', 'x', 'student', :t, 1, :f, CURRENT_TIMESTAMP)"),
-                               {"t": True, "f": False})
+            db.session.execute(
+                text(
+                    "INSERT INTO users (email, password_hash, role, active, session_version, is_demo, created_at) "
+                    "VALUES ('old@example.org', 'x', 'student', :t, 1, :f, CURRENT_TIMESTAMP)"
+                ),
+                {"t": True, "f": False},
+            )
             db.session.commit()
             upgrade(revision="0005")
             assert db.session.execute(text("SELECT must_change_password FROM users")).scalar_one() in (False, 0)

@@ -67,6 +67,7 @@ def test_admin_deactivates_a_user_who_is_logged_out_everywhere(app, client, logi
     login_as(Role.ADMIN)
     student = make_user(app, "pupil@example.org")
     from tests.conftest import Auth
+
     pupil = app.test_client()
     Auth(pupil).login("pupil@example.org")
     token = csrf_from(client.get("/admin/users").get_data(as_text=True))

@@ -1,4 +1,5 @@
 """Graded attempts hold under races, abandonment, bank edits and late networks (issue 9, defects 2-4, 6, 7, 10)."""
+
 import csv
 import io
 import re
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Answer, Assignment, Attempt, AttemptAnswer, Extension
+from app.models import Assignment, Attempt, AttemptAnswer
 from app.services import assignments, quizzes
 from app.services.content import get_course
 from tests.app.test_teaching import classroom, create_assignment, post, student_starts, submit_attempt  # noqa: F401
@@ -31,8 +32,9 @@ def save_right(client, app, attempt_id: int, index: int, token: str | None = Non
     with app.app_context():
         qid = db.session.get(Attempt, attempt_id).question_ids[index]
     fields = RIGHT.get(qid, {"answer": "x"})
-    return client.post(f"/quiz/attempts/{attempt_id}/answer",
-                       data={"csrf_token": token, "index": str(index), "go": "next", **fields})
+    return client.post(
+        f"/quiz/attempts/{attempt_id}/answer", data={"csrf_token": token, "index": str(index), "go": "next", **fields}
+    )
 
 
 def known_index(app, attempt_id: int) -> int:
@@ -41,9 +43,14 @@ def known_index(app, attempt_id: int) -> int:
         return next(i for i, qid in enumerate(db.session.get(Attempt, attempt_id).question_ids) if qid in RIGHT)
 
 
-RIGHT = {"demo-001": {"answer": "1500"}, "demo-002": {"answer": "1"}, "demo-003": {"answer": ["0", "1"]},
-         "demo-004": {"answer": "false"}, "demo-005": {"answer": "activists"},
-         "demo-006": {"match-0": "Officials", "match-1": "Activists"}}
+RIGHT = {
+    "demo-001": {"answer": "1500"},
+    "demo-002": {"answer": "1"},
+    "demo-003": {"answer": ["0", "1"]},
+    "demo-004": {"answer": "false"},
+    "demo-005": {"answer": "activists"},
+    "demo-006": {"match-0": "Officials", "match-1": "Activists"},
+}
 
 
 def swap_course(app, monkeypatch, change) -> None:
@@ -56,6 +63,7 @@ def swap_course(app, monkeypatch, change) -> None:
 
 
 # --------------------------------------------------------------------------- 2: one open attempt, attempts_allowed
+
 
 def test_a_start_that_raced_past_the_check_gets_the_open_attempt_not_a_second_one(app, classroom, monkeypatch):
     ann = classroom["students"][0]
@@ -80,6 +88,7 @@ def test_a_start_that_raced_past_the_check_cannot_exceed_attempts_allowed(app, c
 def test_two_simultaneous_starts_open_one_attempt(app, classroom):
     ann = classroom["students"][0]
     token = csrf_from(ann.get("/assignments").get_data(as_text=True))
+
     def start():
         return ann.post(f"/assignments/{classroom['assignment']}/start", data={"csrf_token": token})
 
@@ -91,6 +100,7 @@ def test_two_simultaneous_starts_open_one_attempt(app, classroom):
 
 
 # --------------------------------------------------------------------------- 3: abandoned attempts are graded
+
 
 def test_an_abandoned_attempt_is_graded_at_the_deadline_in_every_export(app, client, classroom, fixed_clock):
     ann = classroom["students"][0]
@@ -132,6 +142,7 @@ def test_close_expired_command_closes_overdue_attempts_for_cron(app, runner, cla
 
 # --------------------------------------------------------------------------- 4: save vs submit
 
+
 def test_an_answer_saved_after_the_submit_committed_is_refused_and_changes_nothing(app, client, student):
     page = client.get("/quiz/").get_data(as_text=True)
     response = client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "3", "minutes": "0"})
@@ -155,15 +166,20 @@ def test_an_answer_saved_after_the_submit_committed_is_refused_and_changes_nothi
 
 def test_save_and_submit_at_the_same_moment_agree(app, client, student):
     page = client.get("/quiz/").get_data(as_text=True)
-    attempt_id = attempt_id_of(client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"],
-                                                            "count": "3", "minutes": "0"}))
+    attempt_id = attempt_id_of(
+        client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "3", "minutes": "0"})
+    )
     with app.app_context():
         qid = db.session.get(Attempt, attempt_id).question_ids[0]
     take = client.get(f"/quiz/attempts/{attempt_id}?q=0").get_data(as_text=True)
     token = csrf_from(take)
-    together(lambda: client.post(f"/quiz/attempts/{attempt_id}/answer",
-                                 data={"csrf_token": token, "index": "0", "go": "next", **RIGHT.get(qid, {"answer": "x"})}),
-             lambda: client.post(f"/quiz/attempts/{attempt_id}/finish", data={"csrf_token": token}))
+    together(
+        lambda: client.post(
+            f"/quiz/attempts/{attempt_id}/answer",
+            data={"csrf_token": token, "index": "0", "go": "next", **RIGHT.get(qid, {"answer": "x"})},
+        ),
+        lambda: client.post(f"/quiz/attempts/{attempt_id}/finish", data={"csrf_token": token}),
+    )
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         row = db.session.get(AttemptAnswer, (attempt_id, qid))
@@ -175,10 +191,12 @@ def test_save_and_submit_at_the_same_moment_agree(app, client, student):
 
 # --------------------------------------------------------------------------- 6 and 7: bank edits
 
+
 def start_self_test(client, count="7"):
     page = client.get("/quiz/").get_data(as_text=True)
-    return attempt_id_of(client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"],
-                                                     "count": count, "minutes": "0"}))
+    return attempt_id_of(
+        client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": count, "minutes": "0"})
+    )
 
 
 def test_an_attempt_keeps_working_when_its_question_is_removed_from_the_bank(app, client, student, monkeypatch):
@@ -198,9 +216,19 @@ def test_an_attempt_keeps_working_when_its_question_is_removed_from_the_bank(app
         attempt = db.session.get(Attempt, attempt_id)
         row = db.session.get(AttemptAnswer, (attempt_id, gone))
         assert row.score is not None and row.question_hash
-        assert attempt.score == pytest.approx(round(row.score / len(ids) + sum(
-            r.score for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id,
-                                                                          AttemptAnswer.question_id != gone))) / len(ids), 4))
+        assert attempt.score == pytest.approx(
+            round(
+                row.score / len(ids)
+                + sum(
+                    r.score
+                    for r in db.session.scalars(
+                        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id != gone)
+                    )
+                )
+                / len(ids),
+                4,
+            )
+        )
 
 
 def test_a_key_fixed_after_submission_does_not_change_the_grade_shown(app, client, student, monkeypatch):
@@ -230,6 +258,7 @@ def test_a_key_fixed_after_submission_does_not_change_the_grade_shown(app, clien
 
 # --------------------------------------------------------------------------- 10: grace and extensions
 
+
 def test_an_answer_within_the_grace_period_counts_and_one_after_it_does_not(app, client, classroom, fixed_clock):
     assignment_id = create_assignment(client, classroom["section"], title="Timed", time_limit_minutes="10", grace_seconds="30")
     ann = classroom["students"][0]
@@ -241,8 +270,13 @@ def test_an_answer_within_the_grace_period_counts_and_one_after_it_does_not(app,
     assert save_right(ann, app, attempt_id, 1, token).headers["Location"].endswith("/results")
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
-        assert attempt.timed_out and attempt.submitted_at.replace(tzinfo=None) == (T0 + timedelta(minutes=10)).replace(tzinfo=None)
-        saved = {r.question_id: r.response for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))}
+        assert attempt.timed_out and attempt.submitted_at.replace(tzinfo=None) == (T0 + timedelta(minutes=10)).replace(
+            tzinfo=None
+        )
+        saved = {
+            r.question_id: r.response
+            for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))
+        }
         assert saved[attempt.question_ids[0]] is not None and saved[attempt.question_ids[1]] is None
 
 
@@ -254,6 +288,7 @@ def test_an_extension_granted_during_an_attempt_moves_its_deadline(app, client, 
         ann_id = db.session.get(Attempt, attempt_id).user_id
         assignment = db.session.get(Assignment, assignment_id)
         from app.models import User
+
         instructor = db.session.scalar(select(User).where(User.email == "instructor@example.org"))
         assignments.set_extension(instructor, assignment, ann_id, 15, None)
     fixed_clock["now"] = T0 + timedelta(minutes=20)  # past the old limit, inside the extended one
@@ -267,6 +302,7 @@ def test_an_extension_granted_during_an_attempt_moves_its_deadline(app, client, 
 def test_grace_outside_its_range_is_explained_and_nothing_stored(app, client, classroom):
     url = f"/teach/sections/{classroom['section']}/assignments/new"
     from tests.app.test_teaching import assignment_fields
+
     response = post(client, url, page_url=url, **assignment_fields(title="Bad grace", grace_seconds="9999"))
     assert response.status_code == 200
     with app.app_context():

@@ -1,8 +1,9 @@
 """The audit log names people by id, shows learners what it holds about them, and forgets them on deletion."""
+
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
@@ -29,9 +30,22 @@ def history(app, client, login_as, fixed_clock):
     response = post(client, "/teach/", "/teach/", name="Surveillance 101", term="")
     section_id = int(response.headers["Location"].rsplit("/", 1)[1])
     url = f"/teach/sections/{section_id}/assignments/new"
-    response = post(client, url, url, title="Quiz 1", lessons=["01-demo"], num_questions="3", opens_at="2026-03-01T09:00",
-                    due_at="2026-03-09T09:00", time_limit_minutes="", attempts_allowed="1", counting="highest", points="10",
-                    feedback_policy="after_submit", answers_policy="after_due")
+    response = post(
+        client,
+        url,
+        url,
+        title="Quiz 1",
+        lessons=["01-demo"],
+        num_questions="3",
+        opens_at="2026-03-01T09:00",
+        due_at="2026-03-09T09:00",
+        time_limit_minutes="",
+        attempts_allowed="1",
+        counting="highest",
+        points="10",
+        feedback_policy="after_submit",
+        answers_policy="after_due",
+    )
     assignment_url = response.headers["Location"]
     ann_id = make_user(app, "ann@example.org")
     ann = app.test_client()
@@ -51,8 +65,10 @@ def history(app, client, login_as, fixed_clock):
 
 def entries(app):
     with app.app_context():
-        return [(e.actor_id, e.action, e.target, e.subject_id, json.dumps(e.detail)) for e in
-                db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
+        return [
+            (e.actor_id, e.action, e.target, e.subject_id, json.dumps(e.detail))
+            for e in db.session.scalars(select(AuditLog).order_by(AuditLog.id))
+        ]
 
 
 def delete_account(client):
@@ -70,7 +86,7 @@ def test_the_audit_log_refers_to_people_by_id_not_email(app, client, history, au
     post(client, f"/admin/users/{ann}/active", "/admin/users", active="0")
     logged = entries(app)
     assert len(logged) == 6
-    for actor, action, target, subject, detail in logged:
+    for _actor, action, target, subject, detail in logged:
         assert "@" not in target and "@" not in detail, (action, target, detail)
         if action != "assignment.create":
             assert subject == ann, action
@@ -96,10 +112,22 @@ def test_deleting_an_account_scrubs_the_learners_email_and_override_reasons_from
 
 def test_entries_written_before_ids_with_emails_are_scrubbed_too(app, history):
     with app.app_context():
-        db.session.add(AuditLog(actor_id=history["instructor"], action="user.role", target="ann@example.org",
-                                detail={"before": "student", "after": "instructor"}))
-        db.session.add(AuditLog(actor_id=history["instructor"], action="roster.remove", target=f"section {history['section']}",
-                                detail={"email": "ann@example.org"}))
+        db.session.add(
+            AuditLog(
+                actor_id=history["instructor"],
+                action="user.role",
+                target="ann@example.org",
+                detail={"before": "student", "after": "instructor"},
+            )
+        )
+        db.session.add(
+            AuditLog(
+                actor_id=history["instructor"],
+                action="roster.remove",
+                target=f"section {history['section']}",
+                detail={"email": "ann@example.org"},
+            )
+        )
         db.session.commit()
     delete_account(history["ann"])
     everything = json.dumps(entries(app))
@@ -123,8 +151,12 @@ def test_my_data_lists_the_audit_entries_about_the_learner(app, history):
 
 def test_an_instructors_data_lists_the_actions_they_took(app, client, history):
     data = client.get("/account/data.json").get_json()
-    assert sorted(e["action"] for e in data["audit_log_by_you"]) == ["assignment.create", "extension.set", "roster.remove",
-                                                                      "score.override"]
+    assert sorted(e["action"] for e in data["audit_log_by_you"]) == [
+        "assignment.create",
+        "extension.set",
+        "roster.remove",
+        "score.override",
+    ]
     assert "The actions you took (4)" in client.get("/account/data").get_data(as_text=True)
 
 
@@ -144,24 +176,34 @@ def empty_database(request, tmp_path):
 
 
 def test_upgrading_replaces_emails_in_the_audit_log_with_ids(empty_database):
-    now = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     app = create_app(base_config(empty_database))
     with app.app_context():
         upgrade(revision="0005")
         with db.engine.begin() as conn:
             for uid, email in ((1, "teacher@example.org"), (2, "ann@example.org")):
-                conn.execute(text("INSERT INTO users (id, email, password_hash, role, active, session_version, is_demo, created_at)"
-                                  " VALUES (:id, :email, 'scrypt:x', 'student', true, 1, false, :now)"),
-                             {"id": uid, "email": email, "now": now})
-            rows = [("user.role", "ann@example.org", {"before": "student", "after": "instructor"}),
-                    ("roster.remove", "section 1", {"email": "ann@example.org"}),
-                    ("roster.remove", "section 1", {"email": "gone@example.org"}),  # an account deleted before this release
-                    ("score.override", "assignment 1", {"user_id": 2, "before": 5, "after": 7, "reason": "kept"}),
-                    ("user.deactivate", "gone@example.org", {})]
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, email, password_hash, role, active, session_version, is_demo, created_at)"
+                        " VALUES (:id, :email, 'scrypt:x', 'student', true, 1, false, :now)"
+                    ),
+                    {"id": uid, "email": email, "now": now},
+                )
+            rows = [
+                ("user.role", "ann@example.org", {"before": "student", "after": "instructor"}),
+                ("roster.remove", "section 1", {"email": "ann@example.org"}),
+                ("roster.remove", "section 1", {"email": "gone@example.org"}),  # an account deleted before this release
+                ("score.override", "assignment 1", {"user_id": 2, "before": 5, "after": 7, "reason": "kept"}),
+                ("user.deactivate", "gone@example.org", {}),
+            ]
             for i, (action, target, detail) in enumerate(rows, start=1):
-                conn.execute(text("INSERT INTO audit_log (id, actor_id, action, target, detail, created_at)"
-                                  " VALUES (:id, 1, :action, :target, :detail, :now)"),
-                             {"id": i, "action": action, "target": target, "detail": json.dumps(detail), "now": now})
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_log (id, actor_id, action, target, detail, created_at)"
+                        " VALUES (:id, 1, :action, :target, :detail, :now)"
+                    ),
+                    {"id": i, "action": action, "target": target, "detail": json.dumps(detail), "now": now},
+                )
         upgrade(revision="head")
         stored = {e.id: e for e in db.session.scalars(select(AuditLog))}
         assert all("@" not in e.target and "@" not in json.dumps(e.detail) for e in stored.values())

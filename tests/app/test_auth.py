@@ -1,4 +1,5 @@
 """Register, log in, log out, change password, safe redirects, throttling."""
+
 import pytest
 from sqlalchemy import select
 
@@ -9,8 +10,9 @@ from tests.conftest import PASSWORD, csrf_from, make_user
 
 def register(client, email="new@example.org", password=PASSWORD, confirm=None):
     token = csrf_from(client.get("/account/register").get_data(as_text=True))
-    return client.post("/account/register", data={
-        "email": email, "password": password, "confirm": confirm or password, "csrf_token": token})
+    return client.post(
+        "/account/register", data={"email": email, "password": password, "confirm": confirm or password, "csrf_token": token}
+    )
 
 
 def test_register_creates_a_student_with_a_hashed_password_and_logs_in(app, client):
@@ -32,11 +34,14 @@ def test_register_refuses_a_taken_email_and_stores_nothing_more(app, client):
         assert len(db.session.scalars(select(User)).all()) == 1
 
 
-@pytest.mark.parametrize(("email", "password", "confirm", "message"), [
-    ("not-an-email", PASSWORD, PASSWORD, "Invalid email address"),
-    ("a@example.org", "short", "short", "Use at least 10"),
-    ("a@example.org", PASSWORD, PASSWORD + "x", "do not match"),
-])
+@pytest.mark.parametrize(
+    ("email", "password", "confirm", "message"),
+    [
+        ("not-an-email", PASSWORD, PASSWORD, "Invalid email address"),
+        ("a@example.org", "short", "short", "Use at least 10"),
+        ("a@example.org", PASSWORD, PASSWORD + "x", "do not match"),
+    ],
+)
 def test_register_explains_bad_input(app, client, email, password, confirm, message):
     response = register(client, email=email, password=password, confirm=confirm)
     assert response.status_code == 200
@@ -77,8 +82,10 @@ def test_login_follows_a_local_next(app, client, auth, target):
     assert auth.login(next_url=target).headers["Location"] == target
 
 
-@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
-                                    "http:/evil.example", "/%0a/evil"])
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "http:/evil.example", "/%0a/evil"],
+)
 def test_login_refuses_an_open_redirect(app, client, auth, target):
     make_user(app)
     location = auth.login(next_url=target).headers["Location"]
@@ -95,6 +102,7 @@ def test_change_password_ends_other_sessions(app, client, auth):
     auth.login()
     other = app.test_client()
     from tests.conftest import Auth
+
     Auth(other).login()
     token = csrf_from(client.get("/account/password").get_data(as_text=True))
     new = "a brand new passphrase"
@@ -110,7 +118,9 @@ def test_change_password_needs_the_current_one(app, client, auth):
     make_user(app)
     auth.login()
     token = csrf_from(client.get("/account/password").get_data(as_text=True))
-    response = client.post("/account/password", data={"current": "wrong one!!", "new": "x" * 12, "confirm": "x" * 12, "csrf_token": token})
+    response = client.post(
+        "/account/password", data={"current": "wrong one!!", "new": "x" * 12, "confirm": "x" * 12, "csrf_token": token}
+    )
     assert "not correct" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(User)).check_password(PASSWORD)

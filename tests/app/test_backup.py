@@ -1,4 +1,5 @@
 """Backup while serving and restore, for the embedded SQLite database."""
+
 import sqlite3
 
 import pytest

@@ -1,4 +1,5 @@
 """The flask commands: users create/demo, course load/validate."""
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -7,8 +8,10 @@ from tests.conftest import COURSE
 
 
 def test_users_create_reads_the_password_from_stdin_and_never_prints_it(app, runner):
-    result = runner.invoke(args=["users", "create", "--email", "Prof@Example.org", "--role", "instructor", "--password-stdin"],
-                           input="a long secret phrase\n")
+    result = runner.invoke(
+        args=["users", "create", "--email", "Prof@Example.org", "--role", "instructor", "--password-stdin"],
+        input="a long secret phrase\n",
+    )
     assert result.exit_code == 0, result.output
     assert "a long secret phrase" not in result.output
     with app.app_context():
@@ -18,7 +21,9 @@ def test_users_create_reads_the_password_from_stdin_and_never_prints_it(app, run
 
 
 def test_users_create_prompts_for_the_password(app, runner):
-    result = runner.invoke(args=["users", "create", "--email", "a@example.org"], input="another long secret\nanother long secret\n")
+    result = runner.invoke(
+        args=["users", "create", "--email", "a@example.org"], input="another long secret\nanother long secret\n"
+    )
     assert result.exit_code == 0 and "another long secret" not in result.output
 
 
@@ -32,7 +37,9 @@ def test_users_create_refuses_duplicates_and_short_passwords(app, runner):
 
 
 def test_users_create_rejects_unknown_roles(app, runner):
-    result = runner.invoke(args=["users", "create", "--email", "a@example.org", "--role", "root", "--password-stdin"], input="x" * 12)
+    result = runner.invoke(
+        args=["users", "create", "--email", "a@example.org", "--role", "root", "--password-stdin"], input="x" * 12
+    )
     assert result.exit_code != 0
 
 
@@ -77,3 +84,28 @@ def test_course_validate_reports_errors_with_exit_1(app, runner, tmp_path):
     assert result.exit_code == 1
     assert f"{bank}:3: [x] unknown type 'long_essay'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_question_export_formats_come_from_the_registry(app, runner, tmp_path):
+    from course.exports.formats import QUESTION_FORMATS
+
+    bogus = runner.invoke(args=["export", "questions", "--format", "pdf", "--out", str(tmp_path / "x")])
+    assert bogus.exit_code == 2 and all(name in bogus.output for name in QUESTION_FORMATS)
+    for name, fmt in QUESTION_FORMATS.items():
+        out = tmp_path / f"bank.{fmt.extension}"
+        result = runner.invoke(args=["export", "questions", "--format", name, "--out", str(out)])
+        assert result.exit_code == 0 and out.stat().st_size > 0, result.output
+        assert f"as {name} to {out}" in result.output
+
+
+def test_instructors_download_question_exports_and_unknown_formats_are_404(app, client, login_as):
+    from course.exports.formats import QUESTION_FORMATS
+
+    login_as("instructor")
+    index = client.get("/teach/").get_data(as_text=True)
+    for name, fmt in QUESTION_FORMATS.items():
+        assert f"/teach/questions.{name}" in index
+        response = client.get(f"/teach/questions.{name}")
+        assert response.status_code == 200 and response.mimetype == fmt.mime.split(";")[0]
+        assert fmt.filename in response.headers["Content-Disposition"]
+    assert client.get("/teach/questions.pdf").status_code == 404

@@ -1,4 +1,5 @@
 """Configuration: secrets, database URLs, SQLite pragmas, cookie flags."""
+
 import pytest
 from sqlalchemy import text
 
@@ -31,6 +32,7 @@ def test_development_generates_and_keeps_a_secret_in_instance(monkeypatch, tmp_p
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
     from flask import Flask
+
     monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "instance"))
     first = create_app().config["SECRET_KEY"]
     second = create_app().config["SECRET_KEY"]
@@ -38,12 +40,15 @@ def test_development_generates_and_keeps_a_secret_in_instance(monkeypatch, tmp_p
     assert (tmp_path / "instance" / "secret_key").read_text() == first
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("sqlite:///x.db", "sqlite:///x.db"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
 def test_database_urls_use_psycopg3(given, expected):
     assert normalise_database_url(given) == expected
 

@@ -1,4 +1,5 @@
 """OVERSIGHT_ENV accepts a fixed list of values and refuses anything else with one line, never failing open."""
+
 import os
 import subprocess
 import sys
@@ -47,8 +48,14 @@ def _environ(tmp_path, **extra) -> dict:
 
 
 def test_flask_commands_refuse_an_unknown_oversight_env_with_one_line(tmp_path):
-    result = subprocess.run([str(BIN / "flask"), "--app", "app", "routes"], cwd=ROOT, env=_environ(tmp_path, OVERSIGHT_ENV="prod"),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "routes"],
+        cwd=ROOT,
+        env=_environ(tmp_path, OVERSIGHT_ENV="prod"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "OVERSIGHT_ENV must be one of development, testing, production" in lines[0], result.stderr
@@ -58,8 +65,14 @@ def test_flask_commands_refuse_an_unknown_oversight_env_with_one_line(tmp_path):
 def test_the_procfile_web_process_refuses_an_unknown_oversight_env_with_one_line(tmp_path):
     web = next(line.split(":", 1)[1].strip() for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
     try:
-        result = subprocess.run(["bash", "-c", web], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                                env=_environ(tmp_path, OVERSIGHT_ENV="prod", PORT="0", WEB_CONCURRENCY="1"))
+        result = subprocess.run(
+            ["bash", "-c", web],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=_environ(tmp_path, OVERSIGHT_ENV="prod", PORT="0", WEB_CONCURRENCY="1"),
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("gunicorn started serving with OVERSIGHT_ENV=prod instead of refusing")  # a correct run exits at once
     assert result.returncode != 0

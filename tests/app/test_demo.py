@@ -1,4 +1,5 @@
 """`flask demo` on a migrated database: a section of learners whose statistics mean something."""
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -39,8 +40,16 @@ def test_demo_is_reproducible_from_its_seed(app, runner):
     runner.invoke(args=["demo", "--learners", "15", "--seed", "9"])
     with app.app_context():
         section_ids = list(db.session.scalars(select(Section.id).order_by(Section.id)))
-        second = sorted(map(str, db.session.scalars(select(Attempt.score).join(Assignment, Assignment.id == Attempt.assignment_id)
-                                                    .where(Assignment.section_id == section_ids[1]))))
+        second = sorted(
+            map(
+                str,
+                db.session.scalars(
+                    select(Attempt.score)
+                    .join(Assignment, Assignment.id == Attempt.assignment_id)
+                    .where(Assignment.section_id == section_ids[1])
+                ),
+            )
+        )
     assert first == second
 
 
@@ -54,8 +63,11 @@ def test_a_demo_class_past_every_due_date_exports_no_in_progress_blank(app, runn
     result = runner.invoke(args=["demo", "--learners", "200", "--seed", "1"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        abandoned = list(db.session.scalars(select(Attempt.id).where(Attempt.submitted_at.is_(None))
-                                             .where(Attempt.id.in_(select(AttemptAnswer.attempt_id)))))
+        abandoned = list(
+            db.session.scalars(
+                select(Attempt.id).where(Attempt.submitted_at.is_(None)).where(Attempt.id.in_(select(AttemptAnswer.attempt_id)))
+            )
+        )
         section_id = db.session.scalar(select(Section.id))
     assert len(abandoned) >= 5, "the demo has learners who saved answers and never came back"
     fixed_clock["now"] = T0 + timedelta(days=30)  # past every due date of the demo
@@ -65,5 +77,7 @@ def test_a_demo_class_past_every_due_date_exports_no_in_progress_blank(app, runn
         assert export.status_code == 200
         assert "in progress" not in export.get_data(as_text=True), fmt
     with app.app_context():
-        rows = list(db.session.execute(select(Attempt.submitted_at, Attempt.score, Attempt.timed_out).where(Attempt.id.in_(abandoned))))
+        rows = list(
+            db.session.execute(select(Attempt.submitted_at, Attempt.score, Attempt.timed_out).where(Attempt.id.in_(abandoned)))
+        )
         assert all(submitted is not None and score is not None and timed_out for submitted, score, timed_out in rows)

@@ -1,5 +1,6 @@
 """Essays and cloze passages in graded work: answered, saved, submitted "awaiting grading", graded in a
 queue with the rubric (names hidden), released with rubric and comment, audited, exported honestly."""
+
 from __future__ import annotations
 
 import re
@@ -17,18 +18,44 @@ from tests.app.test_teaching import create_assignment, create_section, join_code
 from tests.conftest import Auth, csrf_from, make_user
 
 QUOTE = "The city installed 1,500 cameras in 2017 to watch public squares."
-COMMON = {"lesson": "01-demo", "objective": "01-demo.o1", "difficulty": 2, "bloom": "evaluate",
-          "explanation": "A good answer says who claims what.", "evidence": [Evidence(source="demo-source", quote=QUOTE)]}
-ESSAY = Essay(id="demo-essay", type="essay", prompt="Weigh the officials' claim about the cameras.", max_words=40,
-              rubric=[Criterion(criterion="Uses the evidence", levels=[Level(points=0, descriptor="None."),
-                                                                       Level(points=2, descriptor="Some."),
-                                                                       Level(points=4, descriptor="Weighs it.")]),
-                      Criterion(criterion="Attributes claims", levels=[Level(points=0, descriptor="As fact."),
-                                                                       Level(points=2, descriptor="Says who.")])],
-              model_answer="Officials claimed the cameras cut crime; activists said they were used against protesters.",
-              **COMMON)
-CLOZE = Cloze(id="demo-cloze", type="cloze", prompt="Complete the passage.", passage="The city installed {{1}} cameras in {{2}} to watch public squares.",
-              blanks=[Blank(answer="1,500", accept=["1500"]), Blank(answer="2017", options=["2015", "2019"])], **COMMON)
+COMMON = {
+    "lesson": "01-demo",
+    "objective": "01-demo.o1",
+    "difficulty": 2,
+    "bloom": "evaluate",
+    "explanation": "A good answer says who claims what.",
+    "evidence": [Evidence(source="demo-source", quote=QUOTE)],
+}
+ESSAY = Essay(
+    id="demo-essay",
+    type="essay",
+    prompt="Weigh the officials' claim about the cameras.",
+    max_words=40,
+    rubric=[
+        Criterion(
+            criterion="Uses the evidence",
+            levels=[
+                Level(points=0, descriptor="None."),
+                Level(points=2, descriptor="Some."),
+                Level(points=4, descriptor="Weighs it."),
+            ],
+        ),
+        Criterion(
+            criterion="Attributes claims",
+            levels=[Level(points=0, descriptor="As fact."), Level(points=2, descriptor="Says who.")],
+        ),
+    ],
+    model_answer="Officials claimed the cameras cut crime; activists said they were used against protesters.",
+    **COMMON,
+)
+CLOZE = Cloze(
+    id="demo-cloze",
+    type="cloze",
+    prompt="Complete the passage.",
+    passage="The city installed {{1}} cameras in {{2}} to watch public squares.",
+    blanks=[Blank(answer="1,500", accept=["1500"]), Blank(answer="2017", options=["2015", "2019"])],
+    **COMMON,
+)
 ESSAY_TEXT = "Officials said the cameras reduced crime, but that is their claim; activists disagreed."
 
 
@@ -46,8 +73,9 @@ def essay_class(app, client, login_as, fixed_clock, monkeypatch):
     add_questions(app, monkeypatch)
     login_as("instructor")
     section_id = create_section(client)
-    assignment_id = create_assignment(client, section_id, title="Essay week", types=["essay", "cloze"], num_questions="2",
-                                      answers_policy="after_submit")
+    assignment_id = create_assignment(
+        client, section_id, title="Essay week", types=["essay", "cloze"], num_questions="2", answers_policy="after_submit"
+    )
     code = join_code(app, section_id)
     make_user(app, "ann@example.org")
     ann = app.test_client()
@@ -68,7 +96,9 @@ def start(app, essay_class):
 
 def save(client, attempt_id, index, **fields):
     token = csrf_from(client.get(f"/quiz/attempts/{attempt_id}?q={index}").get_data(as_text=True))
-    return client.post(f"/quiz/attempts/{attempt_id}/answer", data={"csrf_token": token, "index": str(index), "go": "next", **fields})
+    return client.post(
+        f"/quiz/attempts/{attempt_id}/answer", data={"csrf_token": token, "index": str(index), "go": "next", **fields}
+    )
 
 
 def answered_and_submitted(app, essay_class):
@@ -120,14 +150,22 @@ def test_the_queue_hides_names_by_default_and_grading_releases_rubric_and_commen
     attempt_id = answered_and_submitted(app, essay_class)
     queue = client.get(f"/teach/assignments/{essay_class['assignment']}/essays").get_data(as_text=True)
     assert "Waiting for grading: 1 of 1 essay." in queue and "Learner 1" in queue and "ann@example.org" not in queue
-    assert "ann@example.org" in client.get(f"/teach/assignments/{essay_class['assignment']}/essays?names=1").get_data(as_text=True)
+    assert "ann@example.org" in client.get(f"/teach/assignments/{essay_class['assignment']}/essays?names=1").get_data(
+        as_text=True
+    )
     page = client.get(grade_url(essay_class, attempt_id)).get_data(as_text=True)
     assert ESSAY_TEXT in page and "ann@example.org" not in page and "Weighs it." in page
     incomplete = post(client, grade_url(essay_class, attempt_id), page_url=grade_url(essay_class, attempt_id), **{"level-0": "2"})
     assert incomplete.status_code == 422 and "Pick one level for every criterion." in incomplete.get_data(as_text=True)
-    graded = post(client, grade_url(essay_class, attempt_id), page_url=grade_url(essay_class, attempt_id),
-                  **{"level-0": "1", "level-1": "1", "comment": "Good attribution; weigh the activists' view too."})
-    assert graded.status_code == 302 and graded.headers["Location"].endswith(f"/teach/assignments/{essay_class['assignment']}/essays")
+    graded = post(
+        client,
+        grade_url(essay_class, attempt_id),
+        page_url=grade_url(essay_class, attempt_id),
+        **{"level-0": "1", "level-1": "1", "comment": "Good attribution; weigh the activists' view too."},
+    )
+    assert graded.status_code == 302 and graded.headers["Location"].endswith(
+        f"/teach/assignments/{essay_class['assignment']}/essays"
+    )
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         row = db.session.get(AttemptAnswer, (attempt_id, "demo-essay"))
@@ -144,12 +182,21 @@ def test_the_queue_hides_names_by_default_and_grading_releases_rubric_and_commen
 def test_a_regrade_is_audited_and_never_counts_the_essay_twice(app, client, essay_class):
     attempt_id = answered_and_submitted(app, essay_class)
     for levels in (("2", "1"), ("0", "0")):
-        assert post(client, grade_url(essay_class, attempt_id), page_url=grade_url(essay_class, attempt_id),
-                    **{"level-0": levels[0], "level-1": levels[1]}).status_code == 302
+        assert (
+            post(
+                client,
+                grade_url(essay_class, attempt_id),
+                page_url=grade_url(essay_class, attempt_id),
+                **{"level-0": levels[0], "level-1": levels[1]},
+            ).status_code
+            == 302
+        )
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert (attempt.pending_grading, attempt.score) == (0, 0.5)
-        actions = [e.action for e in db.session.scalars(select(AuditLog).where(AuditLog.action.like("essay.%")).order_by(AuditLog.id))]
+        actions = [
+            e.action for e in db.session.scalars(select(AuditLog).where(AuditLog.action.like("essay.%")).order_by(AuditLog.id))
+        ]
         assert actions == ["essay.grade", "essay.regrade"]
 
 
@@ -168,7 +215,9 @@ def test_two_graders_racing_on_one_essay_count_it_once(app, essay_class):
         essays.grade_essay(grader, assignment, second, [1, 1], "")
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.pending_grading == 0
-        actions = [e.action for e in db.session.scalars(select(AuditLog).where(AuditLog.action.like("essay.%")).order_by(AuditLog.id))]
+        actions = [
+            e.action for e in db.session.scalars(select(AuditLog).where(AuditLog.action.like("essay.%")).order_by(AuditLog.id))
+        ]
         assert actions == ["essay.grade", "essay.regrade"]
 
 
@@ -205,8 +254,10 @@ def test_a_cloze_passage_is_practised_with_feedback_per_blank(app, essay_class):
     ann = essay_class["ann"]
     page = ann.get("/practice/demo-cloze").get_data(as_text=True)
     assert 'name="blank-0"' in page and 'name="blank-1"' in page and "<select" in page
-    response = ann.post("/practice/demo-cloze", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
-                                                     "blank-0": "1500", "blank-1": "2015"})
+    response = ann.post(
+        "/practice/demo-cloze",
+        data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "blank-0": "1500", "blank-1": "2015"},
+    )
     assert response.status_code == 302
     feedback = ann.get(response.headers["Location"]).get_data(as_text=True)
     assert "Partly right: 50% of the marks." in feedback and "The source's words" in feedback

@@ -1,4 +1,5 @@
 """An email is an identity that grade exports carry verbatim, so one a spreadsheet would run is refused up front."""
+
 import pytest
 from sqlalchemy import select
 
@@ -13,7 +14,9 @@ MESSAGE = "An email cannot start with -, +, = or @"
 @pytest.mark.parametrize("email", FORMULA_LIKE)
 def test_registration_refuses_an_email_that_starts_like_a_formula(app, client, email):
     token = csrf_from(client.get("/account/register").get_data(as_text=True))
-    response = client.post("/account/register", data={"email": email, "password": PASSWORD, "confirm": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/account/register", data={"email": email, "password": PASSWORD, "confirm": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 200
     assert MESSAGE in response.get_data(as_text=True)
     with app.app_context():
@@ -29,6 +32,7 @@ def test_users_create_refuses_an_email_that_starts_like_a_formula(app, runner, e
 
 
 def test_an_email_with_those_characters_inside_is_fine(app, runner):
-    result = runner.invoke(args=["users", "create", "--email", "ana-maria+oversight@example.org", "--password-stdin"],
-                           input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=["users", "create", "--email", "ana-maria+oversight@example.org", "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert result.exit_code == 0, result.output

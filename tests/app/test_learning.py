@@ -1,6 +1,7 @@
 """Lessons, practice with evidence feedback, spaced review, progress (fixed clock)."""
+
 import re
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -101,13 +102,24 @@ def test_ordering_by_numbered_positions(client, student):
     items = [i.replace("&#39;", "'") for i in re.findall(r'<label for="pos-\d+">(.*?)</label>', page)]
     correct = ["Cameras installed", "Officials' claim", "Activists' claim"]
     fields = {f"pos-{i}": str(correct.index(item) + 1) for i, item in enumerate(items)}
-    response = client.post("/practice/demo-007", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), **fields})
+    response = client.post(
+        "/practice/demo-007", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), **fields}
+    )
     assert "Right." in feedback_of(client, response)
 
 
 def test_ordering_with_duplicate_positions_is_refused_and_nothing_stored(app, client, student):
     page = client.get("/practice/demo-007").get_data(as_text=True)
-    response = client.post("/practice/demo-007", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "pos-0": "1", "pos-1": "1", "pos-2": "2"})
+    response = client.post(
+        "/practice/demo-007",
+        data={
+            "csrf_token": csrf_from(page),
+            "practice_token": practice_token_from(page),
+            "pos-0": "1",
+            "pos-1": "1",
+            "pos-2": "2",
+        },
+    )
     assert response.status_code == 400 and "different position" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Answer)) is None
@@ -130,6 +142,7 @@ def test_feedback_of_another_learner_is_not_found(app, client, student, auth):
     location = response.headers["Location"]
     auth.logout()
     from tests.conftest import make_user
+
     make_user(app, "other@example.org")
     auth.login("other@example.org")
     assert client.get(location).status_code == 404
@@ -141,7 +154,7 @@ def test_answers_enter_the_review_schedule_and_come_back_when_due(app, client, s
     with app.app_context():
         cards = {c.question_id: c for c in db.session.scalars(select(ReviewCard))}
     assert set(cards) == {"demo-002", "demo-004"}
-    assert cards["demo-002"].due.replace(tzinfo=timezone.utc) < cards["demo-004"].due.replace(tzinfo=timezone.utc)
+    assert cards["demo-002"].due.replace(tzinfo=UTC) < cards["demo-004"].due.replace(tzinfo=UTC)
     assert "Nothing is due" in client.get("/review", follow_redirects=True).get_data(as_text=True)
     fixed_clock["now"] = T0 + timedelta(minutes=5)  # FSRS: a wrong answer returns after 1 min, a right one after 10
     assert "Review (1 due)" in client.get("/").get_data(as_text=True)
@@ -149,8 +162,16 @@ def test_answers_enter_the_review_schedule_and_come_back_when_due(app, client, s
     assert first.headers["Location"].startswith("/practice/demo-002")
     page = client.get(first.headers["Location"]).get_data(as_text=True)
     assert "How sure are you?" in page
-    response = client.post(first.headers["Location"], data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "answer": "1", "mode": "review",
-                                                           "confidence": "high"})
+    response = client.post(
+        first.headers["Location"],
+        data={
+            "csrf_token": csrf_from(page),
+            "practice_token": practice_token_from(page),
+            "answer": "1",
+            "mode": "review",
+            "confidence": "high",
+        },
+    )
     html = feedback_of(client, response)
     assert "Right." in html
     with app.app_context():
@@ -159,9 +180,18 @@ def test_answers_enter_the_review_schedule_and_come_back_when_due(app, client, s
         assert db.session.get(ReviewCard, (student, "demo-002")).reviews == 2
 
 
-def test_a_review_card_stored_by_fsrs_before_migration_0008_is_read_and_rewritten_in_the_apps_shape(app, client, student, fixed_clock):
-    legacy = {"card_id": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
-              "due": (T0 - timedelta(days=1)).isoformat(), "last_review": (T0 - timedelta(days=9)).isoformat()}
+def test_a_review_card_stored_by_fsrs_before_migration_0008_is_read_and_rewritten_in_the_apps_shape(
+    app, client, student, fixed_clock
+):
+    legacy = {
+        "card_id": 1,
+        "state": 2,
+        "step": None,
+        "stability": 8.2956,
+        "difficulty": 1.0,
+        "due": (T0 - timedelta(days=1)).isoformat(),
+        "last_review": (T0 - timedelta(days=9)).isoformat(),
+    }
     with app.app_context():
         db.session.add(ReviewCard(user_id=student, question_id="demo-002", card=legacy, due=T0 - timedelta(days=1), reviews=1))
         db.session.commit()
@@ -171,7 +201,7 @@ def test_a_review_card_stored_by_fsrs_before_migration_0008_is_read_and_rewritte
         card = db.session.get(ReviewCard, (student, "demo-002"))
         assert card.reviews == 2 and "card_id" not in card.card
         assert card.card["v"] == 1 and card.card["state"] == 2 and card.card["last_review"] == T0.isoformat()
-        assert card.due.replace(tzinfo=timezone.utc) > T0 + timedelta(days=9)  # a right answer spaces the review further out
+        assert card.due.replace(tzinfo=UTC) > T0 + timedelta(days=9)  # a right answer spaces the review further out
 
 
 def test_progress_shows_mastery_weakest_objectives_and_history(client, student, fixed_clock):

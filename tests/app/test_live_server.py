@@ -1,4 +1,5 @@
 """The browser tests' live server closes every response, even when a client drops the connection."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """The per-account login limit counts failed log-ins only, and a throttled log-in says why and until when."""
+
 import re
 
 from tests.conftest import csrf_from, make_user

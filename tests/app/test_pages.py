@@ -1,4 +1,5 @@
 """Public pages, health check, error pages and security headers."""
+
 import pytest
 from sqlalchemy.exc import OperationalError
 

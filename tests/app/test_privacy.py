@@ -1,8 +1,9 @@
 """Data rights: the export holds everything stored, CSV is formula-safe, deletion removes it all."""
+
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -24,16 +25,29 @@ PRIVACY_PAGE = {
     "score_override": "Score overrides your instructor made",
     "user_session": "Your signed-in sessions",
 }
-EXPORT_KEYS = {"users": "account", "lesson_completion": "lesson_completions", "answer": "answers",
-               "review_card": "review_schedule", "attempt": "attempts", "attempt_answer": "attempts",
-               "enrollment": "sections", "extension": "extensions", "score_override": "score_overrides",
-               "section_removal": "section_removals", "user_session": "sessions"}
+EXPORT_KEYS = {
+    "users": "account",
+    "lesson_completion": "lesson_completions",
+    "answer": "answers",
+    "review_card": "review_schedule",
+    "attempt": "attempts",
+    "attempt_answer": "attempts",
+    "enrollment": "sections",
+    "extension": "extensions",
+    "score_override": "score_overrides",
+    "section_removal": "section_removals",
+    "user_session": "sessions",
+}
 
 
 def person_tables():
     tables = set()
     for table in db.metadata.sorted_tables:
-        if table.name == "users" or "user_id" in table.columns or any(fk.column.table.name == "attempt" for fk in table.foreign_keys):
+        if (
+            table.name == "users"
+            or "user_id" in table.columns
+            or any(fk.column.table.name == "attempt" for fk in table.foreign_keys)
+        ):
             tables.add(table.name)
     return tables
 
@@ -42,14 +56,18 @@ def build_history(client, app):
     page = client.get("/lessons/01-demo").get_data(as_text=True)
     client.post("/lessons/01-demo/complete", data={"csrf_token": csrf_from(page)})
     page = client.get("/practice/demo-005").get_data(as_text=True)
-    client.post("/practice/demo-005", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
-                                            "answer": "=HYPERLINK(\"http://evil\")"})
+    client.post(
+        "/practice/demo-005",
+        data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "answer": '=HYPERLINK("http://evil")'},
+    )
     page = client.get("/quiz/").get_data(as_text=True)
     response = client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "7", "minutes": "0"})
     attempt_page = client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         index = db.session.scalar(select(Attempt)).question_ids.index("demo-005")  # a short answer takes any text
-    client.post(response.headers["Location"] + "/answer", data={"csrf_token": csrf_from(attempt_page), "index": str(index), "answer": "x"})
+    client.post(
+        response.headers["Location"] + "/answer", data={"csrf_token": csrf_from(attempt_page), "index": str(index), "answer": "x"}
+    )
 
 
 def test_the_privacy_page_lists_every_table_that_stores_personal_data(app, client):
@@ -67,7 +85,9 @@ def test_export_json_has_every_record(app, client, login_as):
     response = client.get("/account/data.json")
     assert response.headers["Content-Disposition"].startswith("attachment")
     data = json.loads(response.get_data(as_text=True))
-    assert data["account"]["email"] == "student@example.org" and "hash" not in json.dumps(data["account"]).replace("scrypt hash", "")
+    assert data["account"]["email"] == "student@example.org" and "hash" not in json.dumps(data["account"]).replace(
+        "scrypt hash", ""
+    )
     assert [c["lesson_id"] for c in data["lesson_completions"]] == ["01-demo"]
     assert data["answers"][0]["question_id"] == "demo-005"
     assert data["review_schedule"][0]["question_id"] == "demo-005"
@@ -138,15 +158,40 @@ def test_an_instructor_who_runs_sections_cannot_delete_the_account_and_lose_stud
 
 def test_export_shows_a_review_card_not_yet_migrated_in_the_current_shape(app, client, login_as):
     uid = login_as("student")
-    legacy = {"card_id": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
-              "due": "2026-03-10T09:00:00+00:00", "last_review": "2026-03-02T09:00:00+00:00"}
+    legacy = {
+        "card_id": 1,
+        "state": 2,
+        "step": None,
+        "stability": 8.2956,
+        "difficulty": 1.0,
+        "due": "2026-03-10T09:00:00+00:00",
+        "last_review": "2026-03-02T09:00:00+00:00",
+    }
     with app.app_context():
-        db.session.add(ReviewCard(user_id=uid, question_id="demo-001", card=legacy, due=datetime(2026, 3, 10, 9, tzinfo=timezone.utc),
-                                  reviews=1))
-        db.session.add(ReviewCard(user_id=uid, question_id="demo-002", card={"state": 1}, due=datetime(2026, 3, 10, 9, tzinfo=timezone.utc),
-                                  reviews=1))
+        db.session.add(
+            ReviewCard(user_id=uid, question_id="demo-001", card=legacy, due=datetime(2026, 3, 10, 9, tzinfo=UTC), reviews=1)
+        )
+        db.session.add(
+            ReviewCard(
+                user_id=uid,
+                question_id="demo-002",
+                card={"state": 1},
+                due=datetime(2026, 3, 10, 9, tzinfo=UTC),
+                reviews=1,
+            )
+        )
         db.session.commit()
-    cards = {c["question_id"]: c["card"] for c in json.loads(client.get("/account/data.json").get_data(as_text=True))["review_schedule"]}
-    assert cards["demo-001"] == {"v": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
-                                 "due": "2026-03-10T09:00:00+00:00", "last_review": "2026-03-02T09:00:00+00:00"}
+    cards = {
+        c["question_id"]: c["card"]
+        for c in json.loads(client.get("/account/data.json").get_data(as_text=True))["review_schedule"]
+    }
+    assert cards["demo-001"] == {
+        "v": 1,
+        "state": 2,
+        "step": None,
+        "stability": 8.2956,
+        "difficulty": 1.0,
+        "due": "2026-03-10T09:00:00+00:00",
+        "last_review": "2026-03-02T09:00:00+00:00",
+    }
     assert cards["demo-002"] == {"state": 1}  # unreadable: exported as stored

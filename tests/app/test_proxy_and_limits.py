@@ -1,4 +1,5 @@
 """Behind a reverse proxy each client keeps its own login budget; without a trusted proxy X-Forwarded-For is ignored."""
+
 import pytest
 from flask import request
 

@@ -1,7 +1,8 @@
 """Self-test attempts: stratified draw, saved on every move, resumable, submitted once, timed by the server."""
+
 import re
 import threading
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +14,9 @@ from tests.conftest import T0, Auth, csrf_from, make_user
 
 def start(client, count=7, minutes="0"):
     page = client.get("/quiz/").get_data(as_text=True)
-    response = client.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": str(count), "minutes": minutes})
+    response = client.post(
+        "/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": str(count), "minutes": minutes}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(re.search(r"/quiz/attempts/(\d+)", response.headers["Location"]).group(1))
 
@@ -34,9 +37,14 @@ def save(client, attempt_id, index, go="next", **fields):
 
 
 def right_fields(qid):
-    return {"demo-001": {"answer": "1500"}, "demo-002": {"answer": "1"}, "demo-003": {"answer": ["0", "1"]},
-            "demo-004": {"answer": "false"}, "demo-005": {"answer": "activists"},
-            "demo-006": {"match-0": "Officials", "match-1": "Activists"}}.get(qid, {})
+    return {
+        "demo-001": {"answer": "1500"},
+        "demo-002": {"answer": "1"},
+        "demo-003": {"answer": ["0", "1"]},
+        "demo-004": {"answer": "false"},
+        "demo-005": {"answer": "activists"},
+        "demo-006": {"match-0": "Officials", "match-1": "Activists"},
+    }.get(qid, {})
 
 
 def index_of(app, attempt_id, qid):
@@ -52,6 +60,7 @@ def test_a_self_test_draws_n_questions_spread_over_objectives(app, client, stude
     attempt = attempt_row(app, start(client, count=3))
     assert len(attempt.question_ids) == 3
     from app.services.content import get_course
+
     with app.app_context():
         course = get_course()
         assert len({course.question_by_id[q].objective for q in attempt.question_ids}) == 3
@@ -157,13 +166,14 @@ def test_the_server_enforces_the_time_limit(app, client, student, fixed_clock):
     save(client, attempt_id, 0, **right_fields(ids[0]))
     token = csrf_from(client.get(f"/quiz/attempts/{attempt_id}?q=1").get_data(as_text=True))  # page open in time
     fixed_clock["now"] = T0 + timedelta(minutes=11)  # ... but sent after the limit
-    late = client.post(f"/quiz/attempts/{attempt_id}/answer",
-                       data={"csrf_token": token, "index": "1", "go": "next", **right_fields(ids[1])})
+    late = client.post(
+        f"/quiz/attempts/{attempt_id}/answer", data={"csrf_token": token, "index": "1", "go": "next", **right_fields(ids[1])}
+    )
     assert late.headers["Location"].endswith("/results")
     html = client.get(late.headers["Location"]).get_data(as_text=True)
     assert "Time is up" in html and "Time ran out" in html
     attempt = attempt_row(app, attempt_id)
-    assert attempt.timed_out and attempt.submitted_at.replace(tzinfo=timezone.utc) == T0 + timedelta(minutes=10)
+    assert attempt.timed_out and attempt.submitted_at.replace(tzinfo=UTC) == T0 + timedelta(minutes=10)
     with app.app_context():
         late_row = db.session.get(AttemptAnswer, (attempt_id, ids[1]))  # graded as unanswered
         assert late_row.response is None and late_row.score == 0, "the late answer was not stored"
@@ -178,7 +188,7 @@ def test_a_submit_after_the_time_limit_grades_what_was_saved_in_time(app, client
     response = submit(client, attempt_id)
     assert response.headers["Location"].endswith("/results")
     attempt = attempt_row(app, attempt_id)
-    assert attempt.timed_out and attempt.submitted_at.replace(tzinfo=timezone.utc) == T0 + timedelta(minutes=10)
+    assert attempt.timed_out and attempt.submitted_at.replace(tzinfo=UTC) == T0 + timedelta(minutes=10)
 
 
 def test_an_expired_attempt_is_closed_when_the_learner_returns(app, client, student, fixed_clock):

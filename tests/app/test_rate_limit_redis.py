@@ -1,4 +1,5 @@
 """Login throttling shared across workers through Redis (runs when TEST_REDIS_URL is set)."""
+
 import os
 import uuid
 

@@ -1,14 +1,14 @@
 """Regrading is an explicit, audited instructor action that shows before and after (defect 7)."""
+
 import re
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Attempt, AttemptAnswer, AuditLog
+from app.models import Attempt, AttemptAnswer, AuditLog, Role
 from tests.app.test_attempt_integrity import known_index, save_right, swap_course
 from tests.app.test_teaching import classroom, post, student_starts, submit_attempt  # noqa: F401
 from tests.conftest import Auth, make_user
-from app.models import Role
 
 
 def break_key(q):
@@ -16,17 +16,27 @@ def break_key(q):
     if q.type == "numeric":
         return q.model_copy(update={"answer": q.answer + 1})
     if q.type in ("single_choice", "multiple_response"):
-        return q.model_copy(update={"choices": [c.model_copy(update={"correct": not c.correct}) if q.type == "multiple_response"
-                                                else c.model_copy(update={"correct": i == (1 + next(j for j, d in enumerate(q.choices)
-                                                                                                     if d.correct)) % len(q.choices)})
-                                                for i, c in enumerate(q.choices)]})
+        return q.model_copy(
+            update={
+                "choices": [
+                    c.model_copy(update={"correct": not c.correct})
+                    if q.type == "multiple_response"
+                    else c.model_copy(
+                        update={"correct": i == (1 + next(j for j, d in enumerate(q.choices) if d.correct)) % len(q.choices)}
+                    )
+                    for i, c in enumerate(q.choices)
+                ]
+            }
+        )
     if q.type == "true_false":
         return q.model_copy(update={"answer": not q.answer})
     if q.type == "short_answer":
         return q.model_copy(update={"accept": ["something else entirely"]})
     if q.type == "matching":
         rights = [p.right for p in q.pairs]
-        return q.model_copy(update={"pairs": [p.model_copy(update={"right": rights[(i + 1) % len(rights)]}) for i, p in enumerate(q.pairs)]})
+        return q.model_copy(
+            update={"pairs": [p.model_copy(update={"right": rights[(i + 1) % len(rights)]}) for i, p in enumerate(q.pairs)]}
+        )
     raise AssertionError(q.type)
 
 
@@ -53,8 +63,11 @@ def test_a_key_fix_changes_no_grade_until_an_instructor_reviews_and_applies_a_re
     assert re.search(r"100%</td><td>0%", html)
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).score == score_before  # a preview changes nothing
-    response = post(client, f"/teach/assignments/{classroom['assignment']}/regrade/{qid}",
-                    page_url=f"/teach/assignments/{classroom['assignment']}/regrade/{qid}")
+    response = post(
+        client,
+        f"/teach/assignments/{classroom['assignment']}/regrade/{qid}",
+        page_url=f"/teach/assignments/{classroom['assignment']}/regrade/{qid}",
+    )
     assert response.status_code == 302
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)

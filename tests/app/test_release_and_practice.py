@@ -1,4 +1,5 @@
 """Keys stay hidden until graded work releases them (defect 5); practice submits count once, as shown (defect 8)."""
+
 import re
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ def drawn(app, attempt_url: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- 5: release
+
 
 def test_practice_does_not_show_a_question_of_an_open_attempt(app, classroom):
     ann = classroom["students"][0]
@@ -59,8 +61,9 @@ def test_a_self_test_does_not_draw_questions_held_by_graded_work(app, classroom)
 def test_an_earlier_self_tests_results_hide_the_key_of_a_question_graded_work_now_holds(app, classroom):
     ann = classroom["students"][0]
     page = ann.get("/quiz/").get_data(as_text=True)
-    url = ann.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "7",
-                                   "minutes": "0"}).headers["Location"]
+    url = ann.post("/quiz/", data={"csrf_token": csrf_from(page), "lessons": ["01-demo"], "count": "7", "minutes": "0"}).headers[
+        "Location"
+    ]
     attempt_id = int(url.rsplit("/", 1)[1])
     token = csrf_from(ann.get(f"/quiz/attempts/{attempt_id}/finish").get_data(as_text=True))
     ann.post(f"/quiz/attempts/{attempt_id}/finish", data={"csrf_token": token})
@@ -79,10 +82,10 @@ def test_other_learners_can_still_practise_the_questions(app, classroom):
 
 # --------------------------------------------------------------------------- 8: practice submits
 
+
 def test_a_replayed_practice_submit_records_one_answer(app, client, student):
     page = client.get("/practice/demo-007").get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
-            "pos-0": "1", "pos-1": "2", "pos-2": "3"}
+    data = {"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "pos-0": "1", "pos-1": "2", "pos-2": "3"}
     first = client.post("/practice/demo-007", data=data)
     second = client.post("/practice/demo-007", data=data)
     assert first.status_code == second.status_code == 302
@@ -93,8 +96,7 @@ def test_a_replayed_practice_submit_records_one_answer(app, client, student):
 
 def test_two_simultaneous_practice_submits_record_one_answer(app, client, student):
     page = client.get("/practice/demo-007").get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
-            "pos-0": "1", "pos-1": "2", "pos-2": "3"}
+    data = {"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "pos-0": "1", "pos-1": "2", "pos-2": "3"}
     results = together(*(lambda: client.post("/practice/demo-007", data=data) for _ in range(2)))
     assert [r.status_code for r in results] == [302, 302]
     with app.app_context():
@@ -108,11 +110,13 @@ def test_an_answer_is_read_in_the_order_the_learner_saw(app, client, student):
     for page in pages:
         labels = re.findall(r'<label for="pos-(\d)">([^<]+)</label>', page)
         from app.services.content import get_course
+
         with app.app_context():
             sequence = get_course().question_by_id["demo-007"].sequence
         fields = {f"pos-{i}": str(sequence.index(text.strip()) + 1) for i, text in labels}
-        response = client.post("/practice/demo-007", data={"csrf_token": csrf_from(page),
-                                                            "practice_token": practice_token_from(page), **fields})
+        response = client.post(
+            "/practice/demo-007", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), **fields}
+        )
         assert response.status_code == 302
         with app.app_context():
             scores.append(db.session.scalars(select(Answer.score).order_by(Answer.id.desc())).first())
@@ -121,8 +125,7 @@ def test_an_answer_is_read_in_the_order_the_learner_saw(app, client, student):
 
 def test_a_practice_form_without_its_token_is_explained_and_nothing_stored(app, client, student):
     page = client.get("/practice/demo-002").get_data(as_text=True)
-    response = client.post("/practice/demo-002", data={"csrf_token": csrf_from(page), "answer": "1",
-                                                        "practice_token": "forged"})
+    response = client.post("/practice/demo-002", data={"csrf_token": csrf_from(page), "answer": "1", "practice_token": "forged"})
     assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 0

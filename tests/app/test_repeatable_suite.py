@@ -1,4 +1,5 @@
 """The suite's random draws repeat from run to run, so a test cannot pass or fail by luck."""
+
 import random
 
 from hypothesis import settings

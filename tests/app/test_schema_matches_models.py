@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models declare (no drift between the two)."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 

@@ -1,4 +1,5 @@
 """An admin hands a section over to another instructor, so the first can leave without taking grades along."""
+
 import json
 
 import pytest
@@ -31,9 +32,22 @@ def handover(app, client, login_as, fixed_clock):
         response = post(ada, "/teach/", "/teach/", name=name, term="")
         ids.append(int(response.headers["Location"].rsplit("/", 1)[1]))
     url = f"/teach/sections/{ids[0]}/assignments/new"
-    post(ada, url, url, title="Quiz 1", lessons=["01-demo"], num_questions="3", opens_at="2026-03-01T09:00",
-         due_at="2026-03-09T09:00", time_limit_minutes="", attempts_allowed="1", counting="highest", points="10",
-         feedback_policy="after_submit", answers_policy="after_due")
+    post(
+        ada,
+        url,
+        url,
+        title="Quiz 1",
+        lessons=["01-demo"],
+        num_questions="3",
+        opens_at="2026-03-01T09:00",
+        due_at="2026-03-09T09:00",
+        time_limit_minutes="",
+        attempts_allowed="1",
+        counting="highest",
+        points="10",
+        feedback_policy="after_submit",
+        answers_policy="after_due",
+    )
     admin_id = login_as("admin")
     return {"ada": ada, "ada_id": ada_id, "ben_id": ben_id, "sections": ids, "admin_id": admin_id}
 
@@ -65,8 +79,13 @@ def test_an_admin_hands_a_section_over_to_another_instructor(app, client, handov
 @pytest.mark.parametrize("target", ["student", "deactivated instructor", "admin", "the same instructor", "nobody"])
 def test_a_section_is_handed_over_only_to_another_active_instructor(app, client, handover, target):
     first = handover["sections"][0]
-    ids = {"student": make_user(app, "stu@example.org"), "admin": handover["admin_id"], "the same instructor": handover["ada_id"],
-           "nobody": 424242, "deactivated instructor": make_user(app, "old@example.org", role="instructor")}
+    ids = {
+        "student": make_user(app, "stu@example.org"),
+        "admin": handover["admin_id"],
+        "the same instructor": handover["ada_id"],
+        "nobody": 424242,
+        "deactivated instructor": make_user(app, "old@example.org", role="instructor"),
+    }
     with app.app_context():
         db.session.get(User, ids["deactivated instructor"]).active = False
         db.session.commit()
@@ -82,7 +101,9 @@ def test_a_section_is_handed_over_only_to_another_active_instructor(app, client,
 def test_only_an_admin_can_hand_over_a_section(app, handover):
     first = handover["sections"][0]
     token = csrf_from(handover["ada"].get("/teach/").get_data(as_text=True))
-    response = handover["ada"].post(f"/admin/sections/{first}/hand-over", data={"csrf_token": token, "instructor": str(handover["ben_id"])})
+    response = handover["ada"].post(
+        f"/admin/sections/{first}/hand-over", data={"csrf_token": token, "instructor": str(handover["ben_id"])}
+    )
     assert response.status_code == 403 and owner(app, first) == handover["ada_id"]
 
 

@@ -1,4 +1,5 @@
 """Section membership: a removal sticks until an instructor re-admits, and the join code can be replaced."""
+
 import pytest
 from sqlalchemy import select
 
@@ -119,7 +120,9 @@ def test_another_instructor_cannot_replace_the_code_or_readmit(app, client, sect
     auth.login("other-teacher@example.org")
     token = csrf_from(client.get("/teach/").get_data(as_text=True))
     assert client.post(f"{section['url']}/code", data={"csrf_token": token}).status_code == 404
-    assert client.post(f"{section['url']}/readmit", data={"csrf_token": token, "user_id": str(section["ann_id"])}).status_code == 404
+    assert (
+        client.post(f"{section['url']}/readmit", data={"csrf_token": token, "user_id": str(section["ann_id"])}).status_code == 404
+    )
     assert code_of(app, section["id"]) == before and not enrolled(app, section["id"], section["ann_id"])
 
 

@@ -1,4 +1,5 @@
 """Sessions end when they should (OWASP ASVS 4.0 V3): logout, password change, timeouts, other devices."""
+
 from datetime import timedelta
 
 import pytest
@@ -68,8 +69,15 @@ def test_each_sign_in_gets_a_new_session_id(app, learner):  # ASVS 3.2.1
 def test_a_copied_cookie_is_anonymous_after_a_password_change(app, learner):  # ASVS 3.3.3
     client, copied = signed_in(app)
     page = client.get("/account/password").get_data(as_text=True)
-    client.post("/account/password", data={"csrf_token": csrf_from(page), "current": "correct horse battery",
-                                           "new": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_from(page),
+            "current": "correct horse battery",
+            "new": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert not is_anonymous(client), "the device that changed the password stays signed in"
     with client.session_transaction() as now, with_cookie(app, copied).session_transaction() as before:
         assert now["sid"] != before["sid"]
@@ -100,8 +108,11 @@ def test_an_answer_sent_after_the_idle_timeout_returns_to_its_question_after_sig
     client, _ = signed_in(app)
     token = csrf_from(client.get("/quiz/").get_data(as_text=True))  # the page was open when the learner left
     fixed_clock["now"] = T0 + timedelta(hours=3)
-    response = client.post("/quiz/attempts/7/answer", data={"index": "2", "csrf_token": token},
-                           headers={"Referer": "http://localhost/quiz/attempts/7?q=2"})
+    response = client.post(
+        "/quiz/attempts/7/answer",
+        data={"index": "2", "csrf_token": token},
+        headers={"Referer": "http://localhost/quiz/attempts/7?q=2"},
+    )
     assert response.status_code == 302 and "next=%2Fquiz%2Fattempts%2F7%3Fq%3D2" in response.headers["Location"]
 
 

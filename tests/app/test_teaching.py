@@ -1,4 +1,5 @@
 """Sections, assignments, extensions, overrides and the class dashboard, as instructors use them."""
+
 import re
 from datetime import timedelta
 
@@ -27,9 +28,19 @@ def join_code(app, section_id):
 
 
 def assignment_fields(**over):
-    fields = {"title": "Quiz 1", "lessons": ["01-demo"], "num_questions": "3", "opens_at": "2026-03-01T09:00",
-              "due_at": "2026-03-09T09:00", "time_limit_minutes": "", "attempts_allowed": "2", "counting": "highest",
-              "points": "10", "feedback_policy": "after_submit", "answers_policy": "after_due"}
+    fields = {
+        "title": "Quiz 1",
+        "lessons": ["01-demo"],
+        "num_questions": "3",
+        "opens_at": "2026-03-01T09:00",
+        "due_at": "2026-03-09T09:00",
+        "time_limit_minutes": "",
+        "attempts_allowed": "2",
+        "counting": "highest",
+        "points": "10",
+        "feedback_policy": "after_submit",
+        "answers_policy": "after_due",
+    }
     fields.update(over)
     return fields
 
@@ -82,7 +93,12 @@ def test_a_wrong_code_is_explained(app, client, login_as):
 def test_remove_a_student_is_audited(app, client, classroom):
     with app.app_context():
         ann = db.session.scalar(select(Enrollment.user_id).order_by(Enrollment.user_id))
-    post(client, f"/teach/sections/{classroom['section']}/remove", page_url=f"/teach/sections/{classroom['section']}", user_id=str(ann))
+    post(
+        client,
+        f"/teach/sections/{classroom['section']}/remove",
+        page_url=f"/teach/sections/{classroom['section']}",
+        user_id=str(ann),
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 1
         assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "roster.remove")) == 1
@@ -93,9 +109,13 @@ def test_an_instructor_sees_only_their_own_sections(app, client, classroom, auth
     make_user(app, "other-teacher@example.org", role="instructor")
     auth.login("other-teacher@example.org")
     assert "Surveillance 101" not in client.get("/teach/").get_data(as_text=True)
-    for url in (f"/teach/sections/{classroom['section']}", f"/teach/sections/{classroom['section']}/dashboard",
-                f"/teach/assignments/{classroom['assignment']}", f"/teach/assignments/{classroom['assignment']}/items",
-                f"/teach/sections/{classroom['section']}/grades.canvas.csv"):
+    for url in (
+        f"/teach/sections/{classroom['section']}",
+        f"/teach/sections/{classroom['section']}/dashboard",
+        f"/teach/assignments/{classroom['assignment']}",
+        f"/teach/assignments/{classroom['assignment']}/items",
+        f"/teach/sections/{classroom['section']}/grades.canvas.csv",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -107,12 +127,15 @@ def test_an_admin_sees_every_section(app, client, classroom, auth):
     assert client.get(f"/teach/sections/{classroom['section']}").status_code == 200
 
 
-@pytest.mark.parametrize(("over", "message"), [
-    ({"due_at": "2026-02-01T09:00"}, "due date must be after the opening date"),
-    ({"num_questions": "50"}, "Choose between 1 and 7 questions"),
-    ({"lessons": []}, "Choose at least one lesson"),
-    ({"objectives": ["01-demo.o1"], "types": ["ordering"]}, "Choose between 1 and 0 questions"),
-])
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"due_at": "2026-02-01T09:00"}, "due date must be after the opening date"),
+        ({"num_questions": "50"}, "Choose between 1 and 7 questions"),
+        ({"lessons": []}, "Choose at least one lesson"),
+        ({"objectives": ["01-demo.o1"], "types": ["ordering"]}, "Choose between 1 and 0 questions"),
+    ],
+)
 def test_bad_assignment_settings_are_explained_and_nothing_stored(app, client, login_as, over, message):
     login_as("instructor")
     section_id = create_section(client)

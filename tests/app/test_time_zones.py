@@ -1,5 +1,6 @@
 """Times are stored as UTC whatever the database's zone, entered and shown in the section's zone (defect 9)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import select, text
 
@@ -23,8 +24,14 @@ def test_stored_times_are_read_back_as_the_same_utc_instant_in_any_session_zone(
     tokyo = create_app({**base_config(in_tokyo(database_url))})
     with tokyo.app_context():
         due = datetime(2026, 3, 10, 12, 0, tzinfo=MOSCOW)  # 09:00 UTC, written as Moscow time
-        db.session.add(Extension(assignment_id=classroom["assignment"], user_id=db.session.scalar(text("SELECT min(id) FROM users")),
-                                 extra_minutes=0, due_at=due))
+        db.session.add(
+            Extension(
+                assignment_id=classroom["assignment"],
+                user_id=db.session.scalar(text("SELECT min(id) FROM users")),
+                extra_minutes=0,
+                due_at=due,
+            )
+        )
         db.session.commit()
         assignment = db.session.get(Assignment, classroom["assignment"])
         extension = db.session.scalar(select(Extension))
@@ -49,15 +56,16 @@ def test_a_page_labelled_utc_shows_utc_when_the_database_zone_is_not(database_ur
 def test_instructors_enter_and_learners_see_times_in_the_section_zone(app, client, login_as):
     login_as("instructor")
     page = client.get("/teach/").get_data(as_text=True)
-    response = client.post("/teach/", data={"csrf_token": csrf_from(page), "name": "Moscow evening", "term": "",
-                                            "time_zone": "Europe/Moscow"})
+    response = client.post(
+        "/teach/", data={"csrf_token": csrf_from(page), "name": "Moscow evening", "term": "", "time_zone": "Europe/Moscow"}
+    )
     section_id = int(response.headers["Location"].rsplit("/", 1)[1])
     url = f"/teach/sections/{section_id}/assignments/new"
     assert "Due (Europe/Moscow)" in client.get(url).get_data(as_text=True)
     assignment_id = create_assignment(client, section_id, opens_at="2026-03-01T09:00", due_at="2026-03-09T12:00")
     with app.app_context():
         assignment = db.session.get(Assignment, assignment_id)
-        assert assignment.due_at == datetime(2026, 3, 9, 9, 0, tzinfo=timezone.utc)
+        assert assignment.due_at == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
         code = db.session.get(Section, section_id).join_code
     assert "due 2026-03-09 12:00 Europe/Moscow" in client.get(f"/teach/assignments/{assignment_id}").get_data(as_text=True)
     make_user(app, "ann@example.org")

@@ -1,4 +1,5 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,15 @@ from tests.conftest import base_config, empty_tables
 from tests.live_server import serve
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 REAL_COURSE = Path(__file__).resolve().parents[2]
 
@@ -41,11 +49,13 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def live_app(database_url: str):
     """The app under test, serving the real course content."""
-    return create_app({
-        **base_config(database_url),
-        "LESSONS_DIR": str(REAL_COURSE / "lessons"),
-        "QUESTION_BANK": str(REAL_COURSE / "question_bank.yaml"),
-    })
+    return create_app(
+        {
+            **base_config(database_url),
+            "LESSONS_DIR": str(REAL_COURSE / "lessons"),
+            "QUESTION_BANK": str(REAL_COURSE / "question_bank.yaml"),
+        }
+    )
 
 
 @pytest.fixture(scope="session")

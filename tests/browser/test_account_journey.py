@@ -1,4 +1,5 @@
 """A newcomer registers, logs out, logs back in, changes password; an admin manages roles."""
+
 import re
 
 from playwright.sync_api import Page, expect

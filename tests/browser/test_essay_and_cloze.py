@@ -1,5 +1,6 @@
 """Essays and cloze passages end to end in Chromium, with axe: answer, save, resume, submit, grade in the
 queue with the rubric, release, and the learner reads the rubric as graded and the comment."""
+
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -11,8 +12,10 @@ from app.services import accounts, assignments, sections
 from app.services.content import get_course
 from tests.browser.test_staff_journeys import PASSWORD, login
 
-ESSAY_TEXT = ("Goode reports that regional authorities claimed large numbers, and that programmers found the "
-              "app used foreign servers, which the city denied. The evidence for limits is stronger.")
+ESSAY_TEXT = (
+    "Goode reports that regional authorities claimed large numbers, and that programmers found the "
+    "app used foreign servers, which the city denied. The evidence for limits is stronger."
+)
 
 
 def test_a_cloze_and_an_essay_from_answer_to_released_rubric(browser, live_app, base_url, check_page):
@@ -22,10 +25,26 @@ def test_a_cloze_and_an_essay_from_answer_to_released_rubric(browser, live_app, 
         student = accounts.create_user("writer@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar E", "Spring 2027", "UTC")
         now = clock.now()
-        assignment = assignments.create(teacher, section, course, assignments.AssignmentSettings(
-            title="Essay week", lesson_ids=("01-goode-2020",), objective_ids=(), question_types=("essay", "cloze"),
-            num_questions=2, opens_at=now - timedelta(days=1), due_at=now + timedelta(days=6), time_limit_minutes=None,
-            attempts_allowed=1, counting="highest", points=10, feedback_policy="after_submit", answers_policy="after_submit"))
+        assignment = assignments.create(
+            teacher,
+            section,
+            course,
+            assignments.AssignmentSettings(
+                title="Essay week",
+                lesson_ids=("01-goode-2020",),
+                objective_ids=(),
+                question_types=("essay", "cloze"),
+                num_questions=2,
+                opens_at=now - timedelta(days=1),
+                due_at=now + timedelta(days=6),
+                time_limit_minutes=None,
+                attempts_allowed=1,
+                counting="highest",
+                points=10,
+                feedback_policy="after_submit",
+                answers_policy="after_submit",
+            ),
+        )
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))
         db.session.commit()
         assignment_id = assignment.id

@@ -1,4 +1,5 @@
 """The graded-work pages in Chromium, with axe: a held practice question, the regrade preview, the section's time zone."""
+
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -18,10 +19,26 @@ def test_held_question_regrade_preview_and_section_time_zone(browser, live_app, 
         student = accounts.create_user("held@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar C", "Spring 2027", "Europe/Moscow")
         now = clock.now()
-        assignment = assignments.create(teacher, section, course, assignments.AssignmentSettings(
-            title="Week 4 quiz", lesson_ids=("01-goode-2020",), objective_ids=(), question_types=("single_choice",),
-            num_questions=3, opens_at=now - timedelta(days=1), due_at=now + timedelta(days=6), time_limit_minutes=None,
-            attempts_allowed=1, counting="highest", points=10, feedback_policy="after_submit", answers_policy="after_due"))
+        assignment = assignments.create(
+            teacher,
+            section,
+            course,
+            assignments.AssignmentSettings(
+                title="Week 4 quiz",
+                lesson_ids=("01-goode-2020",),
+                objective_ids=(),
+                question_types=("single_choice",),
+                num_questions=3,
+                opens_at=now - timedelta(days=1),
+                due_at=now + timedelta(days=6),
+                time_limit_minutes=None,
+                attempts_allowed=1,
+                counting="highest",
+                points=10,
+                feedback_policy="after_submit",
+                answers_policy="after_due",
+            ),
+        )
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))
         db.session.commit()
         attempt = assignments.start_attempt(student, assignment, course)
@@ -42,10 +59,16 @@ def test_held_question_regrade_preview_and_section_time_zone(browser, live_app, 
     context.close()
 
     # The bank's key for that question is fixed after grading: nothing changes until the instructor regrades.
-    moved = first.model_copy(update={"choices": [c.model_copy(update={"correct": i == (key + 1) % len(first.choices)})
-                                                 for i, c in enumerate(first.choices)]})
-    edited = type(course)(course.lessons, course.readings, course.glossary,
-                          tuple(moved if q.id == first.id else q for q in course.questions))
+    moved = first.model_copy(
+        update={
+            "choices": [
+                c.model_copy(update={"correct": i == (key + 1) % len(first.choices)}) for i, c in enumerate(first.choices)
+            ]
+        }
+    )
+    edited = type(course)(
+        course.lessons, course.readings, course.glossary, tuple(moved if q.id == first.id else q for q in course.questions)
+    )
     monkeypatch.setitem(live_app.extensions, "oversight_course", edited)
     context = browser.new_context(base_url=base_url)
     page = context.new_page()

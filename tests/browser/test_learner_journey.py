@@ -1,4 +1,5 @@
 """A new student's whole journey in Chromium, with axe on every page and a screenshot of each."""
+
 import re
 from datetime import timedelta
 
@@ -105,8 +106,9 @@ def test_new_student_learns_practises_quizzes_resumes_and_reviews(browser, live_
         expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question \d"))
         qid = None
         with live_app.app_context():
-            from app.models import Attempt
             from app.extensions import db
+            from app.models import Attempt
+
             attempt = db.session.get(Attempt, int(attempt_url.rstrip("/").split("/")[-1]))
             index = int(page.get_by_role("heading", level=1).inner_text().split()[-1]) - 1
             qid = attempt.question_ids[index]

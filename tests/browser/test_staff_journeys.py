@@ -1,4 +1,5 @@
 """Instructor and admin journeys in Chromium: sections, assignments, dashboard, item analysis, exports."""
+
 import csv
 import io
 import re

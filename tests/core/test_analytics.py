@@ -1,4 +1,5 @@
 """Item analysis, checked against values worked out by hand (the arithmetic is in the comments)."""
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,7 @@ def matrix(rows: dict[object, dict[str, float]]) -> list[ItemResponse]:
 
 
 def grid(rows: dict[object, tuple[float, ...]], names: tuple[str, ...] = ("i1", "i2", "i3")) -> list[ItemResponse]:
-    return matrix({a: dict(zip(names, scores)) for a, scores in rows.items()})
+    return matrix({a: dict(zip(names, scores, strict=True)) for a, scores in rows.items()})
 
 
 def item(stats: TestStats, item_id: str):
@@ -126,7 +127,7 @@ def test_five_by_three_flags():
 #    C   .5   0    .5  | 1.0
 #    D   0    .5   0   | 0.5
 # ---------------------------------------------------------------------------------------------
-PARTIAL = grid({"A": (1, 1, .5), "B": (.5, 1, 1), "C": (.5, 0, .5), "D": (0, .5, 0)})
+PARTIAL = grid({"A": (1, 1, 0.5), "B": (0.5, 1, 1), "C": (0.5, 0, 0.5), "D": (0, 0.5, 0)})
 
 
 def test_partial_credit_cronbach_alpha():
@@ -159,9 +160,15 @@ def test_partial_credit_items_use_a_normal_interval_clipped_to_0_1():
 #   attempts 7-9 hold b, c:  b = 1,1,0   c = 0,1,0
 # ---------------------------------------------------------------------------------------------
 DRAWS = {
-    1: {"a": 1, "b": 1}, 2: {"a": 1, "b": 0}, 3: {"a": 0, "b": 0},
-    4: {"a": 1, "c": 1}, 5: {"a": 0, "c": 0}, 6: {"a": 0, "c": 0},
-    7: {"b": 1, "c": 0}, 8: {"b": 1, "c": 1}, 9: {"b": 0, "c": 0},
+    1: {"a": 1, "b": 1},
+    2: {"a": 1, "b": 0},
+    3: {"a": 0, "b": 0},
+    4: {"a": 1, "c": 1},
+    5: {"a": 0, "c": 0},
+    6: {"a": 0, "c": 0},
+    7: {"b": 1, "c": 0},
+    8: {"b": 1, "c": 1},
+    9: {"b": 0, "c": 0},
 }
 
 
@@ -205,8 +212,7 @@ def test_random_draws_k_is_the_mean_number_of_items_per_attempt():
 def test_random_draws_skip_pairs_with_too_few_shared_attempts_or_no_variance():
     # (a, d) shares only 2 attempts (r would be 1) and (a, e) has e constant: both skipped, so mean r
     # stays 2/3 and, with k still 2, α stays 0.8
-    extra = {10: {"a": 1, "d": 1}, 11: {"a": 0, "d": 0},
-             12: {"a": 1, "e": 1}, 13: {"a": 0, "e": 1}, 14: {"a": 1, "e": 1}}
+    extra = {10: {"a": 1, "d": 1}, 11: {"a": 0, "d": 0}, 12: {"a": 1, "e": 1}, 13: {"a": 0, "e": 1}, 14: {"a": 1, "e": 1}}
     stats = analyse(matrix({**DRAWS, **extra}))
     assert stats.alpha_method == "standardised alpha (random draws)"
     assert stats.alpha == approx(0.8)
@@ -214,8 +220,14 @@ def test_random_draws_skip_pairs_with_too_few_shared_attempts_or_no_variance():
 
 def test_random_draws_with_no_qualifying_pair_are_not_computable():
     # every pair shares only two attempts
-    rows = {1: {"a": 1, "b": 1}, 2: {"a": 0, "b": 0}, 3: {"a": 1, "c": 1}, 4: {"a": 0, "c": 0},
-            5: {"b": 1, "c": 0}, 6: {"b": 0, "c": 1}}
+    rows = {
+        1: {"a": 1, "b": 1},
+        2: {"a": 0, "b": 0},
+        3: {"a": 1, "c": 1},
+        4: {"a": 0, "c": 0},
+        5: {"b": 1, "c": 0},
+        6: {"b": 0, "c": 1},
+    }
     stats = analyse(matrix(rows))
     assert (stats.alpha, stats.alpha_method, stats.sem) == (None, "not computable", None)
 
@@ -282,8 +294,7 @@ def test_an_unpicked_key_is_not_an_unused_distractor():
 
 def test_multiple_response_counts_each_option_once_per_attempt():
     info = {"m": ItemInfo("m", option_count=4, keys=frozenset({0, 2}))}
-    responses = [ItemResponse(1, "m", 1.0, (0, 2)), ItemResponse(2, "m", 0.5, (0, 1, 1)),
-                 ItemResponse(3, "m", 0.5, (2, 3))]
+    responses = [ItemResponse(1, "m", 1.0, (0, 2)), ItemResponse(2, "m", 0.5, (0, 1, 1)), ItemResponse(3, "m", 0.5, (2, 3))]
     m = analyse(responses, info).items[0]
     assert m.option_counts == (2, 1, 2, 1)
     assert "unused distractor" not in m.flags
@@ -474,7 +485,7 @@ def pearson(x: list[float], y: list[float]) -> float | None:
     syy = sum((b - my) ** 2 for b in y)
     if sxx < 1e-12 or syy < 1e-12:
         return None
-    return sum((a - mx) * (b - my) for a, b in zip(x, y)) / math.sqrt(sxx * syy)
+    return sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True)) / math.sqrt(sxx * syy)
 
 
 def reference(rows: dict[int, dict[str, float]]) -> tuple[dict[str, tuple], float | None]:
@@ -488,7 +499,7 @@ def reference(rows: dict[int, dict[str, float]]) -> tuple[dict[str, tuple], floa
         per_item[i] = (r, r / r_max if r is not None else None)
     rs = []
     for a_index, a in enumerate(items):
-        for b in items[a_index + 1:]:
+        for b in items[a_index + 1 :]:
             shared = [r for r in rows.values() if a in r and b in r]
             r = pearson([s[a] for s in shared], [s[b] for s in shared])
             if r is not None:
@@ -506,8 +517,10 @@ def test_random_draws_match_a_plain_reference(seed):
     rows = {}
     for a in range(40):
         ability = rng.gauss(0, 1)
-        rows[a] = {q: float(rng.random() < 1 / (1 + math.exp(-(ability - j / 3 + 1))))
-                   for j, q in enumerate(rng.sample(pool, rng.choice([3, 4, 5])))}
+        rows[a] = {
+            q: float(rng.random() < 1 / (1 + math.exp(-(ability - j / 3 + 1))))
+            for j, q in enumerate(rng.sample(pool, rng.choice([3, 4, 5])))
+        }
         if seed % 2:  # partial credit on odd seeds
             rows[a] = {q: s * rng.choice([0.5, 1.0]) for q, s in rows[a].items()}
     per_item, alpha = reference(rows)

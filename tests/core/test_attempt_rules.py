@@ -1,13 +1,24 @@
 """The attempt lifecycle as plain rules: deadline, grace, state, release, frozen questions (no app, no database)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from course.attempts import (AttemptState, accepts_answers, closed_at, deadline_for, effective_due, question_hash, released,
-                             restore, snapshot, state)
+from course.attempts import (
+    AttemptState,
+    accepts_answers,
+    closed_at,
+    deadline_for,
+    effective_due,
+    question_hash,
+    released,
+    restore,
+    snapshot,
+    state,
+)
 from tests.core.factories import matching, multiple_response, numeric, ordering, short_answer, single_choice, true_false
 
-T = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DUE = T + timedelta(days=7)
 
 
@@ -26,8 +37,15 @@ def test_an_extension_moves_the_due_date_later_never_earlier():
     assert effective_due(DUE, DUE - timedelta(days=2)) == DUE
 
 
-@pytest.mark.parametrize(("late", "accepted"), [(timedelta(0), True), (timedelta(milliseconds=100), True),
-                                                (timedelta(seconds=30), True), (timedelta(seconds=30, microseconds=1), False)])
+@pytest.mark.parametrize(
+    ("late", "accepted"),
+    [
+        (timedelta(0), True),
+        (timedelta(milliseconds=100), True),
+        (timedelta(seconds=30), True),
+        (timedelta(seconds=30, microseconds=1), False),
+    ],
+)
 def test_answers_count_until_the_deadline_plus_grace(late, accepted):
     assert accepts_answers(DUE, 30, DUE + late) is accepted
     assert accepts_answers(None, 0, DUE + late) is True
@@ -46,10 +64,17 @@ def test_an_attempt_closed_late_counts_as_submitted_at_its_deadline():
     assert closed_at(None, DUE) == DUE
 
 
-@pytest.mark.parametrize(("policy", "submitted", "now", "shown"), [
-    ("after_submit", True, T, True), ("after_submit", False, T, False),
-    ("after_due", True, DUE - timedelta(seconds=1), False), ("after_due", True, DUE, True), ("after_due", False, DUE, False),
-    ("never", True, DUE + timedelta(days=100), False)])
+@pytest.mark.parametrize(
+    ("policy", "submitted", "now", "shown"),
+    [
+        ("after_submit", True, T, True),
+        ("after_submit", False, T, False),
+        ("after_due", True, DUE - timedelta(seconds=1), False),
+        ("after_due", True, DUE, True),
+        ("after_due", False, DUE, False),
+        ("never", True, DUE + timedelta(days=100), False),
+    ],
+)
 def test_release_policies(policy, submitted, now, shown):
     assert released(policy, submitted, DUE, now) is shown
 
@@ -59,8 +84,11 @@ def test_an_unknown_release_policy_is_an_error():
         released("sometimes", True, DUE, T)
 
 
-@pytest.mark.parametrize("question", [single_choice(), multiple_response(), true_false(), short_answer(), numeric(unit="cameras"),
-                                      matching(), ordering()], ids=lambda q: q.type)
+@pytest.mark.parametrize(
+    "question",
+    [single_choice(), multiple_response(), true_false(), short_answer(), numeric(unit="cameras"), matching(), ordering()],
+    ids=lambda q: q.type,
+)
 def test_a_snapshot_restores_the_same_question_and_hash(question):
     copy = restore(snapshot(question))
     assert copy == question.model_copy(update={"line": 0})

@@ -1,4 +1,5 @@
 """The core must never depend on the web or database layers."""
+
 import ast
 import subprocess
 import sys

@@ -1,4 +1,5 @@
 """Drawing a quiz: count respected, stratified over objectives, reproducible from the seed."""
+
 from __future__ import annotations
 
 from collections import Counter

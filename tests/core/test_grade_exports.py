@@ -1,11 +1,12 @@
 """Counting rules for attempts, and the four grade export layouts read back with csv.reader."""
+
 from __future__ import annotations
 
 import csv
 import io
 import itertools
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +22,7 @@ from course.exports.grades import (
 )
 from course.gradebook import COUNTING, AttemptScore, counted_score, points
 
-T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -40,12 +41,15 @@ def parse(fmt: str, columns, learners) -> list[list[str]]:
 ATTEMPTS = [AttemptScore(at(20), 0.5), AttemptScore(at(0), 0.25), AttemptScore(at(40), 0.75), AttemptScore(at(10), 1.0)]
 
 
-@pytest.mark.parametrize(("counting", "expected"), [
-    ("highest", 1.0),
-    ("last", 0.75),      # submitted at +40 min, third in the sequence
-    ("first", 0.25),     # submitted at +0 min, second in the sequence
-    ("average", 0.625),  # (0.5 + 0.25 + 0.75 + 1.0) / 4
-])
+@pytest.mark.parametrize(
+    ("counting", "expected"),
+    [
+        ("highest", 1.0),
+        ("last", 0.75),  # submitted at +40 min, third in the sequence
+        ("first", 0.25),  # submitted at +0 min, second in the sequence
+        ("average", 0.625),  # (0.5 + 0.25 + 0.75 + 1.0) / 4
+    ],
+)
 def test_counted_score_for_each_rule(counting, expected):
     assert counted_score(ATTEMPTS, counting) == expected
 
@@ -65,7 +69,7 @@ def test_a_single_attempt_counts_under_every_rule():
 
 def test_last_and_first_break_a_time_tie_by_sequence_order():
     tied = [AttemptScore(at(5), 0.3), AttemptScore(at(5), 0.9), AttemptScore(at(1), 0.6)]
-    assert counted_score(tied, "last") == 0.9   # same instant as 0.3, later in the sequence
+    assert counted_score(tied, "last") == 0.9  # same instant as 0.3, later in the sequence
     assert counted_score(tied, "first") == 0.6  # earliest instant wins whatever its position
     both_first = [AttemptScore(at(1), 0.2), AttemptScore(at(1), 0.8)]
     assert counted_score(both_first, "first") == 0.2
@@ -76,7 +80,9 @@ def test_highest_with_tied_scores_is_that_score():
 
 
 def test_average_of_tied_and_zero_scores():
-    assert counted_score([AttemptScore(at(1), 0.0), AttemptScore(at(2), 0.0), AttemptScore(at(3), 0.9)], "average") == pytest.approx(0.3)
+    assert counted_score(
+        [AttemptScore(at(1), 0.0), AttemptScore(at(2), 0.0), AttemptScore(at(3), 0.9)], "average"
+    ) == pytest.approx(0.3)
 
 
 def test_unknown_counting_rule_is_refused():
@@ -84,14 +90,17 @@ def test_unknown_counting_rule_is_refused():
         counted_score(ATTEMPTS, "best-two")
 
 
-@pytest.mark.parametrize(("score", "possible", "expected"), [
-    (None, 10, None),
-    (0.0, 10, 0.0),
-    (1.0, 7.5, 7.5),
-    (2 / 3, 10, 6.67),
-    (0.335, 1, 0.34),   # half up in decimal; binary floats would give 0.33
-    (0.125, 2.5, 0.31),  # 0.3125 -> 0.31
-])
+@pytest.mark.parametrize(
+    ("score", "possible", "expected"),
+    [
+        (None, 10, None),
+        (0.0, 10, 0.0),
+        (1.0, 7.5, 7.5),
+        (2 / 3, 10, 6.67),
+        (0.335, 1, 0.34),  # half up in decimal; binary floats would give 0.33
+        (0.125, 2.5, 0.31),  # 0.3125 -> 0.31
+    ],
+)
 def test_points_rounds_half_up_to_two_decimals(score, possible, expected):
     assert points(score, possible) == expected
 
@@ -101,7 +110,7 @@ def test_points_rounds_half_up_to_two_decimals(score, possible, expected):
 COLUMNS = [
     Column(11, "Quiz 1", 10),
     Column(12, "+SUM(A1)", 5),
-    Column(13, "Essay, part \"2\"", 20),
+    Column(13, 'Essay, part "2"', 20),
 ]
 ANA = Learner(1, "ana@example.org", "S1")
 BO = Learner(2, "-bo@example.org", "@S2")  # an identity that starts like a formula: kept verbatim
@@ -115,14 +124,24 @@ def roster():
 
 # --- long ----------------------------------------------------------------------------------------
 
+
 def test_long_header_and_one_row_per_learner_and_assignment():
     rows = parse("long", COLUMNS, roster())
-    assert rows[0] == ["email", "section", "assignment_id", "assignment", "points", "points_possible", "percent",
-                       "status", "attempts", "submitted_at"]
+    assert rows[0] == [
+        "email",
+        "section",
+        "assignment_id",
+        "assignment",
+        "points",
+        "points_possible",
+        "percent",
+        "status",
+        "attempts",
+        "submitted_at",
+    ]
     assert rows[0] == list(LONG_HEADER)
     assert len(rows) == 1 + 2 * 3
-    assert rows[1] == ["ana@example.org", "S1", "11", "Quiz 1", "8.5", "10", "85", "graded", "2",
-                       "2025-03-01T09:30:00+00:00"]
+    assert rows[1] == ["ana@example.org", "S1", "11", "Quiz 1", "8.5", "10", "85", "graded", "2", "2025-03-01T09:30:00+00:00"]
     assert rows[2] == ["ana@example.org", "S1", "12", "'+SUM(A1)", "", "5", "", "excused", "0", ""]
     assert rows[3] == ["ana@example.org", "S1", "13", 'Essay, part "2"', "0", "20", "0", "overridden", "1", ""]
 
@@ -130,12 +149,16 @@ def test_long_header_and_one_row_per_learner_and_assignment():
 def test_long_marks_absent_assignments_missing_and_keeps_in_progress_blank():
     rows = parse("long", COLUMNS, roster())
     bo = [r for r in rows[1:] if r[0] == "-bo@example.org"]
-    assert [(r[2], r[4], r[7], r[8]) for r in bo] == [("11", "", "in progress", "1"), ("12", "", "missing", "0"),
-                                                      ("13", "", "missing", "0")]
+    assert [(r[2], r[4], r[7], r[8]) for r in bo] == [
+        ("11", "", "in progress", "1"),
+        ("12", "", "missing", "0"),
+        ("13", "", "missing", "0"),
+    ]
     assert all(r[1] == "'@S2" for r in bo)
 
 
 # --- wide ----------------------------------------------------------------------------------------
+
 
 def test_wide_header_points_total_and_percent():
     rows = parse("wide", COLUMNS, roster())
@@ -160,17 +183,27 @@ def test_wide_headers_stay_distinct_from_each_other_and_the_fixed_columns():
 # --- canvas --------------------------------------------------------------------------------------
 
 # Canvas's importer (lib/gradebook_importer.rb) drops any header containing one of these.
-CANVAS_NON_ASSIGNMENT = re.compile("|".join([
-    "Current Score", "Current Points", "Current Grade", "Final Score", "Final Points", "Final Grade",
-    "Override Score", "Override Grade", "Override Status",
-]))
+CANVAS_NON_ASSIGNMENT = re.compile(
+    "|".join(
+        [
+            "Current Score",
+            "Current Points",
+            "Current Grade",
+            "Final Score",
+            "Final Points",
+            "Final Grade",
+            "Override Score",
+            "Override Grade",
+            "Override Status",
+        ]
+    )
+)
 CANVAS_TITLE_AND_ID = re.compile(r"\A(.*)\s\((\d+)\)\Z")
 
 
 def test_canvas_header_and_points_possible_row():
     rows = parse("canvas", COLUMNS, roster())
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Quiz 1", "'+SUM(A1)",
-                       'Essay, part "2"']
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Quiz 1", "'+SUM(A1)", 'Essay, part "2"']
     assert rows[1] == ["Points Possible", "", "", "", "", "10", "5", "20"]
 
 
@@ -197,14 +230,35 @@ def test_canvas_refuses_two_columns_for_one_canvas_assignment():
 
 
 def test_canvas_renames_titles_its_importer_would_drop_or_misread():
-    titles = ["Final Grade", "Current Score check", "Unposted Final Score", "final  grade", "override status",
-              "Week (3)", "Section", "Quiz", "Quiz", "Points Possible", ""]
+    titles = [
+        "Final Grade",
+        "Current Score check",
+        "Unposted Final Score",
+        "final  grade",
+        "override status",
+        "Week (3)",
+        "Section",
+        "Quiz",
+        "Quiz",
+        "Points Possible",
+        "",
+    ]
     cols = [Column(i, t, 1) for i, t in enumerate(titles, start=1)]
     header = parse("canvas", cols, [])[0]
-    assignment_headers = header[len(CANVAS_IDENTITY):]
-    assert assignment_headers == ["Final-Grade", "Current-Score check", "Unposted Final-Score", "final-grade [2]",
-                                  "override-status", "Week [3]", "Section [2]", "Quiz", "Quiz [2]",
-                                  "Points Possible [2]", "Assignment 11"]
+    assignment_headers = header[len(CANVAS_IDENTITY) :]
+    assert assignment_headers == [
+        "Final-Grade",
+        "Current-Score check",
+        "Unposted Final-Score",
+        "final-grade [2]",
+        "override-status",
+        "Week [3]",
+        "Section [2]",
+        "Quiz",
+        "Quiz [2]",
+        "Points Possible [2]",
+        "Assignment 11",
+    ]
     # What Canvas's importer would do with them: none dropped, none read as a Canvas assignment id,
     # and each found at its own position (Canvas looks a header up by its first occurrence).
     assert not [h for h in assignment_headers if CANVAS_NON_ASSIGNMENT.search(h)]
@@ -222,6 +276,7 @@ def test_canvas_header_passes_canvas_header_checks():
 
 # --- moodle --------------------------------------------------------------------------------------
 
+
 def test_moodle_header_and_rows():
     rows = parse("moodle", COLUMNS, roster())
     assert rows[0] == ["Email address", "Quiz 1", "'+SUM(A1)", 'Essay, part "2"']
@@ -231,8 +286,9 @@ def test_moodle_header_and_rows():
 
 
 def test_moodle_every_row_has_the_header_width():
-    many = [(Learner(i, f"l{i}@example.org", "S"), {11: Cell(float(i % 11), "graded", at(i), 1)} if i % 3 else {})
-            for i in range(50)]
+    many = [
+        (Learner(i, f"l{i}@example.org", "S"), {11: Cell(float(i % 11), "graded", at(i), 1)} if i % 3 else {}) for i in range(50)
+    ]
     rows = parse("moodle", COLUMNS, many)
     assert len(rows) == 51
     assert {len(r) for r in rows} == {1 + len(COLUMNS)}
@@ -246,15 +302,19 @@ def test_every_format_has_a_constant_column_count(fmt):
 
 # --- numbers, text, injection ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "text"), [
-    (1234567.5, "1234567.5"),   # no thousands separator
-    (0.1 + 0.2, "0.3"),
-    (1e-07, "0"),               # never exponent form
-    (12345678901234.125, "12345678901234.13"),
-    (2.0, "2"),
-    (0.0, "0"),
-    (-0.0, "0"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1234567.5, "1234567.5"),  # no thousands separator
+        (0.1 + 0.2, "0.3"),
+        (1e-07, "0"),  # never exponent form
+        (12345678901234.125, "12345678901234.13"),
+        (2.0, "2"),
+        (0.0, "0"),
+        (-0.0, "0"),
+    ],
+)
 def test_numbers_use_dot_decimals_without_separators_or_exponents(value, text):
     rows = parse("moodle", [Column(1, "A", 1e15)], [(ANA, {1: Cell(value, "graded", at(1), 1)})])
     assert rows[1][1] == text
@@ -267,9 +327,11 @@ def test_points_possible_use_the_same_number_format():
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_formula_injection_is_neutralised_in_every_free_text_cell(fmt):
-    cols = [Column(1, "+SUM(A1)", 5), Column(2, "=HYPERLINK(\"x\")", 5), Column(3, "\tTab", 5)]
-    learners = [(Learner(1, "ana@example.org", "-S"), {1: Cell(1.0, "graded", at(1), 1)}),
-                (Learner(2, "bo@example.org", "\rCR"), {})]
+    cols = [Column(1, "+SUM(A1)", 5), Column(2, '=HYPERLINK("x")', 5), Column(3, "\tTab", 5)]
+    learners = [
+        (Learner(1, "ana@example.org", "-S"), {1: Cell(1.0, "graded", at(1), 1)}),
+        (Learner(2, "bo@example.org", "\rCR"), {}),
+    ]
     rows = parse(fmt, cols, learners)
     cells = [c for r in rows for c in r]
     assert not [c for c in cells if c.startswith(TRIGGERS)]
@@ -286,8 +348,10 @@ IDENTITIES = ["-dash@example.org", "+plus@example.org", "=cmd@example.org", "@at
 def test_identity_columns_are_exported_verbatim(fmt):
     # The LMS matches learners by these cells: a leading ' would make Moodle abort and Canvas miss the
     # student. The app refuses such emails at account creation; the export never alters one it is given.
-    learners = [(Learner(i, email, "S1", sis_user_id=f"-SIS{i}"), {1: Cell(1.0, "graded", at(1), 1)})
-                for i, email in enumerate(IDENTITIES)]
+    learners = [
+        (Learner(i, email, "S1", sis_user_id=f"-SIS{i}"), {1: Cell(1.0, "graded", at(1), 1)})
+        for i, email in enumerate(IDENTITIES)
+    ]
     rows = parse(fmt, [Column(1, "Quiz", 5)], learners)
     first_cells = [r[0] for r in rows[1:] if r[0] != "Points Possible"]
     assert first_cells == IDENTITIES  # one assignment: one row per learner in every layout
@@ -307,6 +371,7 @@ def test_text_round_trips_through_csv_quoting_and_utf8():
 
 # --- refusals ------------------------------------------------------------------------------------
 
+
 def test_unknown_format_is_refused_before_any_row_is_produced():
     with pytest.raises(ValueError, match="format"):
         export_csv("xlsx", COLUMNS, roster())
@@ -325,6 +390,7 @@ def test_duplicate_assignment_ids_and_bad_points_are_refused():
 
 
 # --- streaming -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_csv_reads_learners_lazily(fmt):

@@ -1,4 +1,5 @@
 """Grading: every grader's rules, partial credit and edge cases, as documented in course/grading.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,6 +7,16 @@ import pytest
 from course.grading import Grade, correct_response, grade, normalise_answer, parse_number
 from course.qtypes import QUESTION_TYPES, type_of
 from course.qtypes.ordering import grade_ordering
+from tests.core.factories import (
+    matching,
+    multiple_response,
+    numeric,
+    one_of_each,
+    ordering,
+    short_answer,
+    single_choice,
+    true_false,
+)
 
 
 def _grader(name):
@@ -18,16 +29,6 @@ grade_true_false = _grader("true_false")
 grade_short_answer = _grader("short_answer")
 grade_numeric = _grader("numeric")
 grade_matching = _grader("matching")
-from tests.core.factories import (
-    matching,
-    multiple_response,
-    numeric,
-    one_of_each,
-    ordering,
-    short_answer,
-    single_choice,
-    true_false,
-)
 
 NOTE_FREE = None
 
@@ -153,13 +154,26 @@ def test_parse_number_reads_numbers_as_people_type_them(raw, expected):
 @pytest.mark.parametrize(
     "raw",
     [
-        "", "   ", "abc", "fifteen hundred", "about 1500", "~1500",
+        "",
+        "   ",
+        "abc",
+        "fifteen hundred",
+        "about 1500",
+        "~1500",
         "1,5",  # a decimal comma is ambiguous: not guessed
         "0,5",
         "1,50",
         "12,34,567",  # groups must be three digits
         "1,5000",
-        "1.2.3", "--5", "5-", "1e", "$", "%", "nan", "inf", "0x10",
+        "1.2.3",
+        "--5",
+        "5-",
+        "1e",
+        "$",
+        "%",
+        "nan",
+        "inf",
+        "0x10",
         "1500 cameras",  # a unit the question does not have
     ],
 )

@@ -1,4 +1,5 @@
 """Loading lessons, readings, glossary and bank into typed objects, with located errors."""
+
 from pathlib import Path
 
 import pytest

@@ -1,14 +1,15 @@
 """Mastery: mean of the 5 most recent answers per objective; mastered at >= 0.8 over >= 3 answers."""
+
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from course.mastery import MIN_ANSWERS, THRESHOLD, WINDOW, Mastery, ScoredAnswer, mastery_by_objective, weakest
 
-T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def answers(objective: str, scores: list[float], start: datetime = T0) -> list[ScoredAnswer]:
@@ -88,8 +89,15 @@ def test_answers_may_be_a_generator():
 
 @pytest.mark.parametrize(
     "score, count, status",
-    [(0.0, 0, "not started"), (0.9, 0, "not started"), (0.9, 2, "learning"), (0.79, 5, "learning"),
-     (0.8, 3, "mastered"), (1.0, 5, "mastered"), (0.0, 4, "learning")],
+    [
+        (0.0, 0, "not started"),
+        (0.9, 0, "not started"),
+        (0.9, 2, "learning"),
+        (0.79, 5, "learning"),
+        (0.8, 3, "mastered"),
+        (1.0, 5, "mastered"),
+        (0.0, 4, "learning"),
+    ],
 )
 def test_status(score, count, status):
     assert Mastery("o", score, count).status == status

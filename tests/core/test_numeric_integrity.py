@@ -1,4 +1,5 @@
 """Numeric answers: only finite numbers are read, so no typed value can score without being right."""
+
 import math
 
 import pytest

@@ -1,4 +1,5 @@
 """Presentation: seeded display order of choices, matching options and ordering items."""
+
 from __future__ import annotations
 
 import pytest

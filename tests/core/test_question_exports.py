@@ -1,5 +1,6 @@
 """Question exports (GIFT, Moodle XML, Canvas QTI 1.2): export the real bank and a hand-made set,
 then read the output back the way the target does and check what it would import."""
+
 from __future__ import annotations
 
 import html
@@ -21,20 +22,41 @@ from course.exports._questions import (
     numeric_bounds,
     to_plain,
 )
+from course.exports.formats import QUESTION_FORMATS
 from course.exports.gift import to_gift
 from course.exports.moodle_xml import to_moodle_xml
 from course.exports.qti import to_qti_zip
 from course.model import Choice, Evidence, Pair
-from course.exports.formats import QUESTION_FORMATS
-from course.qtypes import Blank, Matching, MultipleResponse, ShortAnswer, SingleChoice, type_of
+from course.qtypes import Blank, Matching, MultipleResponse, ShortAnswer, SingleChoice
 from tests.core.factories import base, choices, cloze, essay, multiple_response, numeric, ordering, true_false
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = load_bank(ROOT / "question_bank.yaml")
 
 # Moodle's fixed grade list (percent), positive and negative.
-MOODLE_GRADES = [100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
-                 14.28571, 12.5, 11.11111, 10, 5, 0]
+MOODLE_GRADES = [
+    100,
+    90,
+    83.33333,
+    80,
+    75,
+    70,
+    66.66667,
+    60,
+    50,
+    40,
+    33.33333,
+    30,
+    25,
+    20,
+    16.66667,
+    14.28571,
+    12.5,
+    11.11111,
+    10,
+    5,
+    0,
+]
 ALLOWED = sorted({*MOODLE_GRADES, *(-g for g in MOODLE_GRADES)})
 
 SPECIAL = "Tricky ~ = # { } : \\ and -> and ]]> and <b>not bold</b>"
@@ -57,11 +79,14 @@ def special_question() -> SingleChoice:
         explanation=f"Because {SPECIAL}.",
         evidence=[Evidence(source="src-1", quote=f"A quote with {SPECIAL} *stars* and [brackets]")],
     )
-    return SingleChoice(**fields, choices=[
-        Choice(text="a = b {c}", correct=True, feedback="right: #1 ~ best"),
-        Choice(text="%50% off", correct=False, feedback="a weight-like text"),
-        Choice(text="x -> y", correct=False, feedback="an arrow: {no}"),
-    ])
+    return SingleChoice(
+        **fields,
+        choices=[
+            Choice(text="a = b {c}", correct=True, feedback="right: #1 ~ best"),
+            Choice(text="%50% off", correct=False, feedback="a weight-like text"),
+            Choice(text="x -> y", correct=False, feedback="an arrow: {no}"),
+        ],
+    )
 
 
 def hand_made() -> list:
@@ -69,8 +94,8 @@ def hand_made() -> list:
     mr_fields = base("mr-7", "multiple_response")
     return [
         special_question(),
-        multiple_response("mr-3of5", keys=(0, 1, 2), n=5),       # 33.33333 / -50
-        multiple_response("mr-1of8", keys=(0,), n=8),             # 100 / -14.28571
+        multiple_response("mr-3of5", keys=(0, 1, 2), n=5),  # 33.33333 / -50
+        multiple_response("mr-1of8", keys=(0,), n=8),  # 100 / -14.28571
         MultipleResponse(**mr_fields, choices=choices(7, [0, 1, 2, 3, 4, 5])),  # 16.66667 / -100
         true_false("tf-true", answer=True),
         true_false("tf-false", answer=False),
@@ -78,13 +103,17 @@ def hand_made() -> list:
         ShortAnswer(**base("sa-nofb", "short_answer"), accept=["Toloka"]),
         numeric("nu-pct", answer=0.3, tolerance=0.1, unit="%"),
         numeric("nu-neg", answer=-5, tolerance=0.5),
-        Matching(**base("ma--arrow", "matching"), pairs=[Pair(left="A -> B", right="one = 1"), Pair(left="C", right="two")],
-                 distractors=["three"]),
+        Matching(
+            **base("ma--arrow", "matching"),
+            pairs=[Pair(left="A -> B", right="one = 1"), Pair(left="C", right="two")],
+            distractors=["three"],
+        ),
         ordering("or-1", sequence=("first {1}", "second", "third", "fourth")),
     ]
 
 
 # --------------------------------------------------------------------------- GIFT, read back
+
 
 def _find(text: str, token: str, start: int = 0) -> int:
     """Index of the first unescaped ``token`` at or after ``start``, or -1."""
@@ -111,7 +140,7 @@ def _split(text: str, separators: str) -> list[str]:
     parts, current, i = [], "", 0
     while i < len(text):
         if text[i] == "\\":
-            current += text[i:i + 2]
+            current += text[i : i + 2]
             i += 2
             continue
         if text[i] in separators:
@@ -129,12 +158,12 @@ def unescape(text: str) -> str:
 
 def _weight(answer: str) -> tuple[float | None, str]:
     match = re.match(r"%(-?[0-9.]+)%", answer)
-    return (float(match.group(1)), answer[match.end():]) if match else (None, answer)
+    return (float(match.group(1)), answer[match.end() :]) if match else (None, answer)
 
 
 def _feedback(answer: str) -> tuple[str, str | None]:
     cut = _find(answer, "#")
-    return (answer, None) if cut == -1 else (answer[:cut], unescape(answer[cut + 1:]))
+    return (answer, None) if cut == -1 else (answer[:cut], unescape(answer[cut + 1 :]))
 
 
 def parse_gift(text: str) -> tuple[list[dict], list[str]]:
@@ -150,19 +179,19 @@ def parse_gift(text: str) -> tuple[list[dict], list[str]]:
             comment_blocks.append(block)
             continue
         if body.startswith("$CATEGORY:"):
-            category = body[len("$CATEGORY:"):].strip()
+            category = body[len("$CATEGORY:") :].strip()
             continue
         assert body.startswith("::"), body
         name_end = _find(body, "::", 2)
-        name, rest = unescape(body[2:name_end]), body[name_end + 2:]
+        name, rest = unescape(body[2:name_end]), body[name_end + 2 :]
         start, end = _find(rest, "{"), _find(rest, "}")
         assert 0 < start < end and _find(rest, "{", end) == -1, f"answers of {name} are not one {{...}}"
-        prompt, section = unescape(rest[:start]), rest[start + 1:end].strip()
-        after = unescape(rest[end + 1:])  # Moodle's "missing word": text after the answers
+        prompt, section = unescape(rest[:start]), rest[start + 1 : end].strip()
+        after = unescape(rest[end + 1 :])  # Moodle's "missing word": text after the answers
         general = None
         cut = _rfind(section, "####")
         if cut != -1:
-            section, general = section[:cut].strip(), unescape(section[cut + 4:])
+            section, general = section[:cut].strip(), unescape(section[cut + 4 :])
         q: dict = {"name": name, "category": category, "prompt": prompt, "general": general, "raw": section, "after": after}
         if section == "":  # Moodle: no answers at all is an essay
             q["type"] = "essay"
@@ -185,7 +214,7 @@ def parse_gift(text: str) -> tuple[list[dict], list[str]]:
                 q["pairs"].append((unescape(left), unescape(right)))
         elif re.match(r"(TRUE|FALSE|T|F)(#|$)", section):
             q["type"] = "truefalse"
-            bits = [section[:_find(section, "#")]] + [unescape(b[1:]) for b in _split(section[_find(section, "#"):], "#")]
+            bits = [section[: _find(section, "#")]] + [unescape(b[1:]) for b in _split(section[_find(section, "#") :], "#")]
             q["key"], q["wrong_feedback"], q["right_feedback"] = bits
         else:
             q["type"] = "shortanswer"
@@ -201,8 +230,15 @@ def parse_gift(text: str) -> tuple[list[dict], list[str]]:
 def gift_type(question) -> str:
     if question.type == "cloze":  # one blank: Moodle's "missing word", a dropdown or a short answer
         return "multichoice" if question.blanks[0].dropdown else "shortanswer"
-    return {"single_choice": "multichoice", "multiple_response": "multichoice", "true_false": "truefalse",
-            "short_answer": "shortanswer", "numeric": "numerical", "matching": "matching", "essay": "essay"}[question.type]
+    return {
+        "single_choice": "multichoice",
+        "multiple_response": "multichoice",
+        "true_false": "truefalse",
+        "short_answer": "shortanswer",
+        "numeric": "numerical",
+        "matching": "matching",
+        "essay": "essay",
+    }[question.type]
 
 
 def check_gift(questions: list) -> dict[str, dict]:
@@ -244,8 +280,9 @@ def check_gift(questions: list) -> dict[str, dict]:
         elif q.type == "true_false":
             # Moodle's reader: {KEY#feedback for a wrong answer#feedback for a right answer}.
             assert g["key"] == ("TRUE" if q.answer else "FALSE")
-            picked_wrong, picked_right = (q.feedback_if_false, q.feedback_if_true) if q.answer \
-                else (q.feedback_if_true, q.feedback_if_false)
+            picked_wrong, picked_right = (
+                (q.feedback_if_false, q.feedback_if_true) if q.answer else (q.feedback_if_true, q.feedback_if_false)
+            )
             assert (g["wrong_feedback"], g["right_feedback"]) == (picked_wrong, picked_right)
         elif q.type == "short_answer":
             right = [a["text"] for a in g["answers"] if a["weight"] == 100]
@@ -260,8 +297,8 @@ def check_gift(questions: list) -> dict[str, dict]:
             value, tolerance = answer.split(":")
             assert (float(value), float(tolerance)) == (q.answer, q.tolerance)
         elif q.type == "matching":
-            assert g["pairs"][:len(q.pairs)] == [(p.left.replace("->", "→"), to_plain(p.right)) for p in q.pairs]
-            assert g["pairs"][len(q.pairs):] == [("", to_plain(d)) for d in q.distractors]
+            assert g["pairs"][: len(q.pairs)] == [(p.left.replace("->", "→"), to_plain(p.right)) for p in q.pairs]
+            assert g["pairs"][len(q.pairs) :] == [("", to_plain(d)) for d in q.distractors]
     return by_id
 
 
@@ -269,15 +306,17 @@ def test_gift_real_bank_reads_back_with_every_type_counted():
     by_id = check_gift(BANK)
     counts = Counter((q["type"], q.get("single")) for q in by_id.values())
     expected = Counter(BANK_TYPES)
-    assert counts == Counter({
-        ("multichoice", True): expected["single_choice"],
-        ("multichoice", False): expected["multiple_response"],
-        ("truefalse", None): expected["true_false"],
-        ("shortanswer", None): expected["short_answer"],
-        ("numerical", None): expected["numeric"],
-        ("matching", None): expected["matching"],
-        ("essay", None): expected["essay"],
-    })
+    assert counts == Counter(
+        {
+            ("multichoice", True): expected["single_choice"],
+            ("multichoice", False): expected["multiple_response"],
+            ("truefalse", None): expected["true_false"],
+            ("shortanswer", None): expected["short_answer"],
+            ("numerical", None): expected["numeric"],
+            ("matching", None): expected["matching"],
+            ("essay", None): expected["essay"],
+        }
+    )
     # Ordering and cloze passages with several blanks (all of the bank's) are comments only.
     assert sum(counts.values()) == len(BANK) - expected["ordering"] - expected["cloze"]
 
@@ -287,8 +326,17 @@ BANK_TYPES = [q.type for q in BANK]
 
 def test_real_bank_has_every_type():
     assert len(BANK) == 238
-    assert set(BANK_TYPES) == {"single_choice", "multiple_response", "true_false", "short_answer", "numeric",
-                               "matching", "ordering", "essay", "cloze"}
+    assert set(BANK_TYPES) == {
+        "single_choice",
+        "multiple_response",
+        "true_false",
+        "short_answer",
+        "numeric",
+        "matching",
+        "ordering",
+        "essay",
+        "cloze",
+    }
 
 
 def test_gift_hand_made_set_escapes_special_characters():
@@ -328,6 +376,7 @@ def test_gift_ordering_is_a_comment_moodle_skips():
 
 
 # --------------------------------------------------------------------------- Moodle XML
+
 
 def _quiz(questions: list) -> ET.Element:
     root = ET.fromstring(to_moodle_xml(questions))
@@ -377,8 +426,10 @@ def check_moodle(questions: list) -> dict[str, ET.Element]:
             assert sum(fractions) == pytest.approx(0, abs=0.001)
         elif q.type == "true_false":
             by_text = {a.findtext("text"): (f, _plain_html(a.findtext("feedback/text"))) for f, a in answers}
-            assert by_text == {"true": (100.0 if q.answer else 0.0, to_plain(q.feedback_if_true)),
-                               "false": (0.0 if q.answer else 100.0, to_plain(q.feedback_if_false))}
+            assert by_text == {
+                "true": (100.0 if q.answer else 0.0, to_plain(q.feedback_if_true)),
+                "false": (0.0 if q.answer else 100.0, to_plain(q.feedback_if_false)),
+            }
         elif q.type == "short_answer":
             right = [a.findtext("text") for f, a in answers if f == 100]
             assert right == [a.replace("*", "\\*") for a in accepted_answers(q.accept)]
@@ -386,8 +437,11 @@ def check_moodle(questions: list) -> dict[str, ET.Element]:
             assert wildcard == ([(0.0, to_plain(q.feedback))] if q.feedback else [])
         elif q.type == "numeric":
             ((fraction, answer),) = answers
-            assert (fraction, float(answer.findtext("text")), float(answer.findtext("tolerance"))) == \
-                (100.0, q.answer, q.tolerance)
+            assert (fraction, float(answer.findtext("text")), float(answer.findtext("tolerance"))) == (
+                100.0,
+                q.answer,
+                q.tolerance,
+            )
             assert el.findtext("units/unit/unit_name") == q.unit
         elif q.type == "matching":
             subs = [(_plain_html(s.findtext("text")), s.findtext("answer/text")) for s in el.findall("subquestion")]
@@ -413,17 +467,19 @@ def test_moodle_xml_real_bank_counts_types_and_fractions():
     by_id = check_moodle(BANK)
     counts = Counter((el.get("type"), el.findtext("single")) for el in by_id.values())
     expected = Counter(BANK_TYPES)
-    assert counts == Counter({
-        ("multichoice", "true"): expected["single_choice"],
-        ("multichoice", "false"): expected["multiple_response"],
-        ("truefalse", None): expected["true_false"],
-        ("shortanswer", None): expected["short_answer"],
-        ("numerical", None): expected["numeric"],
-        ("matching", None): expected["matching"],
-        ("ordering", None): expected["ordering"],
-        ("essay", None): expected["essay"],
-        ("cloze", None): expected["cloze"],
-    })
+    assert counts == Counter(
+        {
+            ("multichoice", "true"): expected["single_choice"],
+            ("multichoice", "false"): expected["multiple_response"],
+            ("truefalse", None): expected["true_false"],
+            ("shortanswer", None): expected["short_answer"],
+            ("numerical", None): expected["numeric"],
+            ("matching", None): expected["matching"],
+            ("ordering", None): expected["ordering"],
+            ("essay", None): expected["essay"],
+            ("cloze", None): expected["cloze"],
+        }
+    )
 
 
 def test_moodle_xml_hand_made_set():
@@ -445,17 +501,22 @@ def test_moodle_xml_hand_made_set():
 
 NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
 MANIFEST_NS = {"m": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
-CANVAS_TYPES = {"single_choice": "multiple_choice_question", "multiple_response": "multiple_answers_question",
-                "true_false": "true_false_question", "short_answer": "short_answer_question",
-                "numeric": "numerical_question", "matching": "matching_question", "ordering": "matching_question",
-                "essay": "essay_question"}
+CANVAS_TYPES = {
+    "single_choice": "multiple_choice_question",
+    "multiple_response": "multiple_answers_question",
+    "true_false": "true_false_question",
+    "short_answer": "short_answer_question",
+    "numeric": "numerical_question",
+    "matching": "matching_question",
+    "ordering": "matching_question",
+    "essay": "essay_question",
+}
 
 
 def canvas_type(question) -> str:
     """Canvas's type: a cloze of dropdowns only is "multiple dropdowns", any other "fill in multiple blanks"."""
     if question.type == "cloze":
-        return "multiple_dropdowns_question" if all(b.dropdown for b in question.blanks) \
-            else "fill_in_multiple_blanks_question"
+        return "multiple_dropdowns_question" if all(b.dropdown for b in question.blanks) else "fill_in_multiple_blanks_question"
     return CANVAS_TYPES[question.type]
 
 
@@ -471,9 +532,11 @@ def check_qti_blanks(item: ET.Element, q) -> None:
     conditions = _score_conditions(item)
     assert len(conditions) == len(q.blanks)
     for lid, blank, condition in zip(lids, q.blanks, conditions, strict=True):
-        labels = {lab.get("ident"): lab.findtext("q:material/q:mattext", namespaces=NS)
-                  for lab in lid.findall("q:render_choice/q:response_label", NS)}
-        credited = {labels[v.text] for v in condition.iter("{%s}varequal" % NS["q"])}
+        labels = {
+            lab.get("ident"): lab.findtext("q:material/q:mattext", namespaces=NS)
+            for lab in lid.findall("q:render_choice/q:response_label", NS)
+        }
+        credited = {labels[v.text] for v in condition.iter(f"{{{NS['q']}}}varequal")}
         assert condition.find("q:setvar", NS).get("action") == "Add"
         assert credited == ({blank.answer} if dropdowns else {blank.answer, *blank.accept})
         assert set(labels.values()) == ({blank.answer, *blank.options} if dropdowns else {blank.answer, *blank.accept})
@@ -488,18 +551,22 @@ def open_qti(data: bytes) -> tuple[ET.Element, ET.Element]:
     href = resource.find("m:file", MANIFEST_NS).get("href")
     assert sorted(archive.namelist()) == sorted(["imsmanifest.xml", href])
     assessment = ET.fromstring(archive.read(href))
-    assert assessment.tag == "{%s}questestinterop" % NS["q"]
+    assert assessment.tag == f"{{{NS['q']}}}questestinterop"
     return manifest, assessment
 
 
 def _meta(item: ET.Element) -> dict[str, str]:
-    return {f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", default="", namespaces=NS)
-            for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
+    return {
+        f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", default="", namespaces=NS)
+        for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)
+    }
 
 
 def _item_feedback(item: ET.Element) -> dict[str, str]:
-    return {fb.get("ident"): _plain_html(fb.findtext("q:flow_mat/q:material/q:mattext", namespaces=NS))
-            for fb in item.findall("q:itemfeedback", NS)}
+    return {
+        fb.get("ident"): _plain_html(fb.findtext("q:flow_mat/q:material/q:mattext", namespaces=NS))
+        for fb in item.findall("q:itemfeedback", NS)
+    }
 
 
 def _score_conditions(item: ET.Element) -> list[ET.Element]:
@@ -523,7 +590,7 @@ def check_qti(questions: list) -> dict[str, ET.Element]:
         if q.type == "essay":
             assert all(to_plain(c.criterion) in general for c in q.rubric)
         assert all(f"{words(e.quote)}” ({e.source})" in general for e in q.evidence)
-        linked = {d.get("linkrefid") for d in item.iter("{%s}displayfeedback" % NS["q"])}
+        linked = {d.get("linkrefid") for d in item.iter(f"{{{NS['q']}}}displayfeedback")}
         assert linked == set(feedback), "every itemfeedback is displayed by some respcondition"
         if q.type in {"single_choice", "multiple_response", "true_false"}:
             labels = item.findall("q:presentation/q:response_lid/q:render_choice/q:response_label", NS)
@@ -559,17 +626,23 @@ def check_qti(questions: list) -> dict[str, ET.Element]:
             (right,) = _score_conditions(item)
             either = right.find("q:conditionvar/q:or", NS)
             assert float(either.findtext("q:varequal", namespaces=NS)) == q.answer
-            low, high = float(either.findtext("q:and/q:vargte", namespaces=NS)), float(either.findtext("q:and/q:varlte", namespaces=NS))
+            low, high = (
+                float(either.findtext("q:and/q:vargte", namespaces=NS)),
+                float(either.findtext("q:and/q:varlte", namespaces=NS)),
+            )
             assert (low, high) == pytest.approx((q.answer - q.tolerance, q.answer + q.tolerance))
         else:  # matching, and ordering as "Position k -> item"
             lefts_expected, rights_expected, extra = (
                 ([to_plain(p.left) for p in q.pairs], [to_plain(p.right) for p in q.pairs], list(q.distractors))
                 if q.type == "matching"
-                else ([f"Position {k}" for k in range(1, len(q.sequence) + 1)], [to_plain(s) for s in q.sequence], []))
+                else ([f"Position {k}" for k in range(1, len(q.sequence) + 1)], [to_plain(s) for s in q.sequence], [])
+            )
             lids = item.findall("q:presentation/q:response_lid", NS)
             assert [_plain_html(lid.findtext("q:material/q:mattext", namespaces=NS)) for lid in lids] == lefts_expected
-            options = {lab.get("ident"): lab.findtext("q:material/q:mattext", namespaces=NS)
-                       for lab in lids[0].findall("q:render_choice/q:response_label", NS)}
+            options = {
+                lab.get("ident"): lab.findtext("q:material/q:mattext", namespaces=NS)
+                for lab in lids[0].findall("q:render_choice/q:response_label", NS)
+            }
             assert sorted(options.values()) == sorted(rights_expected + [to_plain(d) for d in extra])
             assert len({re.search(r"\d+", i).group() for i in options}) == len(options)  # Canvas reads the digits
             if q.type == "ordering":
@@ -609,6 +682,7 @@ def test_qti_hand_made_set_title_and_determinism():
 
 # --------------------------------------------------------------------------- shared helpers
 
+
 @pytest.mark.parametrize("n", range(3, 9))
 def test_multiple_response_weights_are_exact_for_every_legal_split(n):
     for keys in range(1, n):
@@ -630,8 +704,12 @@ def test_numeric_bounds_and_accepted_answers():
     assert numeric_bounds(162000, 1000) == ("161000", "163000")
     assert numeric_bounds(-5, 0.5) == ("-5.5", "-4.5")
     # A leading "the" is optional in Oversight, so the other form is added; case-only duplicates go.
-    assert accepted_answers(["the Kremlin Leaks project", "Kremlin Leaks", "kremlin LEAKS"]) == \
-        ["the Kremlin Leaks project", "Kremlin Leaks", "Kremlin Leaks project", "the Kremlin Leaks"]
+    assert accepted_answers(["the Kremlin Leaks project", "Kremlin Leaks", "kremlin LEAKS"]) == [
+        "the Kremlin Leaks project",
+        "Kremlin Leaks",
+        "Kremlin Leaks project",
+        "the Kremlin Leaks",
+    ]
 
 
 # --------------------------------------------------------------------------- essays and cloze passages
@@ -656,21 +734,31 @@ def read_multianswer(text: str) -> list[tuple[str, list[tuple[float, str]]]]:
             fraction = 1.0 if alt.group(1) == "=" else (0.01 * int(alt.group(2)) if alt.group(2) else 0.0)
             answer = html.unescape(alt.group(3)).replace("\\}", "}").replace("\\#", "#")
             alternatives.append((fraction, answer))
-            rest = rest[alt.end():]
+            rest = rest[alt.end() :]
         found.append((kind, alternatives))
-        text = text[:match.start()] + "{#}" + text[match.end():]
+        text = text[: match.start()] + "{#}" + text[match.end() :]
     return found
 
 
 def expected_multianswer(q) -> list[tuple[str, list[tuple[float, str]]]]:
-    return [("MULTICHOICE", [(1.0, b.answer)] + [(0.0, o) for o in b.options]) if b.dropdown
-            else ("SHORTANSWER", [(1.0, a) for a in (b.answer, *b.accept)]) for b in q.blanks]
+    return [
+        ("MULTICHOICE", [(1.0, b.answer)] + [(0.0, o) for o in b.options])
+        if b.dropdown
+        else ("SHORTANSWER", [(1.0, a) for a in (b.answer, *b.accept)])
+        for b in q.blanks
+    ]
 
 
 def tricky_cloze():
-    return cloze("cl-tricky", passage="Costs {{1}} & rose {{2}}; see {{3}}.",
-                 blanks=(Blank(answer="$1} #2", accept=["1}#2"]), Blank(answer="a < b & c", options=["x&y", "z#"]),
-                         Blank(answer="p/q \"quoted\""),))
+    return cloze(
+        "cl-tricky",
+        passage="Costs {{1}} & rose {{2}}; see {{3}}.",
+        blanks=(
+            Blank(answer="$1} #2", accept=["1}#2"]),
+            Blank(answer="a < b & c", options=["x&y", "z#"]),
+            Blank(answer='p/q "quoted"'),
+        ),
+    )
 
 
 def test_moodle_multianswer_codes_read_back_through_moodles_grammar():
@@ -695,15 +783,20 @@ def test_essay_exports_carry_the_rubric_and_word_limits():
     grader = _plain_html(el.findtext("graderinfo/text"))
     assert "Uses the evidence (4 points)" in grader and "Cites and weighs several." in grader
     item = check_qti([q])[q.id]
-    assert "*Write 100–300 words.*" in html.unescape(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS)) \
-        or "Write 100–300 words." in _plain_html(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS))
+    assert "*Write 100–300 words.*" in html.unescape(
+        item.findtext("q:presentation/q:material/q:mattext", namespaces=NS)
+    ) or "Write 100–300 words." in _plain_html(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS))
     gift = check_gift([q])[q.id]
     assert gift["type"] == "essay"
 
 
 def test_cloze_qti_typed_and_dropdown_kinds():
     typed = cloze("cl-typed", passage="{{1}} and {{2}}", blanks=(Blank(answer="one", accept=["1"]), Blank(answer="two")))
-    menus = cloze("cl-menus", passage="{{1}} or {{2}}", blanks=(Blank(answer="yes", options=["no"]), Blank(answer="up", options=["down", "out"])))
+    menus = cloze(
+        "cl-menus",
+        passage="{{1}} or {{2}}",
+        blanks=(Blank(answer="yes", options=["no"]), Blank(answer="up", options=["down", "out"])),
+    )
     by_id = check_qti([typed, menus, cloze(), tricky_cloze()])
     assert _meta(by_id["cl-typed"])["question_type"] == "fill_in_multiple_blanks_question"
     assert _meta(by_id["cl-menus"])["question_type"] == "multiple_dropdowns_question"

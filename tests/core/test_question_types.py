@@ -1,5 +1,6 @@
 """The question-type registry: every registry covers every type (a missing piece fails naming it), and
 the two types graded per blank and by people (cloze, essay) behave as documented."""
+
 from __future__ import annotations
 
 import itertools
@@ -18,7 +19,7 @@ from course.exports.qti import QtiItem
 from course.grading import correct_response, grade
 from course.model import QuestionBase
 from course.presentation import present
-from course.qtypes import AUTO_GRADED, QUESTION_TYPES, Blank, Cloze, Criterion, Essay, Level, ResponseError, type_of
+from course.qtypes import AUTO_GRADED, QUESTION_TYPES, Blank, Cloze, Criterion, Level, ResponseError, type_of
 from course.qtypes.essay import rubric_score, word_count
 from course.responses import form_values, from_json, parse_response, to_json
 from tests.core.factories import base, cloze, essay, every_type
@@ -28,19 +29,38 @@ SAMPLES = {q.type: q for q in every_type()}
 
 def getlist_of(values: dict):
     """A form's getlist for the values a page would show (sets are ticked boxes)."""
+
     def getlist(name: str) -> list[str]:
         value = values.get(name)
         if value is None:
             return []
         return sorted(value) if isinstance(value, (set, frozenset)) else [str(value)]
+
     return getlist
 
 
 # --------------------------------------------------------------------------- the coverage test
 
-PIECES = ("model", "label", "short", "present", "parse", "to_json", "from_json", "form_values", "grade",
-          "correct_response", "item_info", "picked_options", "demo_response", "verbatim_passages",
-          "moodle_qtype", "moodle_questiontext", "qti_type", *(f.method for f in QUESTION_FORMATS.values()))
+PIECES = (
+    "model",
+    "label",
+    "short",
+    "present",
+    "parse",
+    "to_json",
+    "from_json",
+    "form_values",
+    "grade",
+    "correct_response",
+    "item_info",
+    "picked_options",
+    "demo_response",
+    "verbatim_passages",
+    "moodle_qtype",
+    "moodle_questiontext",
+    "qti_type",
+    *(f.method for f in QUESTION_FORMATS.values()),
+)
 
 
 @pytest.mark.parametrize("name", list(QUESTION_TYPES))
@@ -109,6 +129,7 @@ def test_an_unknown_type_is_named_not_a_key_error():
 
 # --------------------------------------------------------------------------- cloze
 
+
 def test_cloze_is_scored_per_blank_and_typed_blanks_are_lenient():
     q = cloze()
     assert grade(q, ["160000", "the city"]).score == 1.0
@@ -128,11 +149,14 @@ def test_cloze_dropdown_values_must_be_options_and_typed_values_are_limited():
     assert sorted(shown.blank_options[1]) == ["Rostec", "Sberbank", "the city"] and shown.blank_options[0] == ()
 
 
-@pytest.mark.parametrize("passage, count, message", [
-    ("No blanks here.", 1, "the passage has 0 blanks but 1 are defined"),
-    ("{{2}} before {{1}}", 2, "in order, each once"),
-    ("{{1}} and {{1}}", 2, "in order, each once"),
-])
+@pytest.mark.parametrize(
+    "passage, count, message",
+    [
+        ("No blanks here.", 1, "the passage has 0 blanks but 1 are defined"),
+        ("{{2}} before {{1}}", 2, "in order, each once"),
+        ("{{1}} and {{1}}", 2, "in order, each once"),
+    ],
+)
 def test_cloze_placeholders_must_match_the_blanks(passage, count, message):
     with pytest.raises(ValidationError, match=message):
         Cloze(**base("c", "cloze"), passage=passage, blanks=[Blank(answer=f"a{i}") for i in range(count)])
@@ -153,6 +177,7 @@ def test_cloze_filled_passage_is_what_the_validator_checks():
 
 
 # --------------------------------------------------------------------------- essay
+
 
 def test_essay_is_never_auto_graded():
     q = essay()

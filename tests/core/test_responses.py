@@ -1,4 +1,5 @@
 """Responses: form fields -> plain responses (and errors), JSON storage, and redisplay."""
+
 from __future__ import annotations
 
 import json
@@ -179,13 +180,25 @@ def test_ordering_invalid_positions(positions, message):
 # --------------------------------------------------------------------------- JSON storage
 
 ROUND_TRIPS = [
-    (SC, 2), (SC, 0), (SC, None),
-    (MR, frozenset({0, 3})), (MR, frozenset()), (MR, frozenset({4})),
-    (TF, True), (TF, False), (TF, None),
-    (SA, "Great Firewall"), (SA, ""), (SA, "Xi\u2019s “policy”"),
-    (NU, "162,000 cameras"), (NU, ""),
-    (MA, {"A": "1", "B": "X"}), (MA, {}), (MA, {"A": "1", "B": "2", "C": "3", "D": "4"}),
-    (OR, ["b", "a", "d", "c"]), (OR, []),
+    (SC, 2),
+    (SC, 0),
+    (SC, None),
+    (MR, frozenset({0, 3})),
+    (MR, frozenset()),
+    (MR, frozenset({4})),
+    (TF, True),
+    (TF, False),
+    (TF, None),
+    (SA, "Great Firewall"),
+    (SA, ""),
+    (SA, "Xi\u2019s “policy”"),
+    (NU, "162,000 cameras"),
+    (NU, ""),
+    (MA, {"A": "1", "B": "X"}),
+    (MA, {}),
+    (MA, {"A": "1", "B": "2", "C": "3", "D": "4"}),
+    (OR, ["b", "a", "d", "c"]),
+    (OR, []),
 ]
 
 
@@ -226,9 +239,17 @@ def test_form_values_per_type():
     assert form_values(TF, Presentation(), True) == {"answer": {"true"}}
     assert form_values(SA, Presentation(), "Great Firewall") == {"answer": "Great Firewall"}
     assert form_values(MA, Presentation(options=("1", "2", "3", "4", "X")), {"B": "X"}) == {
-        "match-0": "", "match-1": "X", "match-2": "", "match-3": ""}
+        "match-0": "",
+        "match-1": "X",
+        "match-2": "",
+        "match-3": "",
+    }
     assert form_values(OR, Presentation(items=("c", "a", "d", "b")), ["a", "b", "c", "d"]) == {
-        "pos-0": "3", "pos-1": "1", "pos-2": "4", "pos-3": "2"}
+        "pos-0": "3",
+        "pos-1": "1",
+        "pos-2": "4",
+        "pos-3": "2",
+    }
 
 
 @pytest.mark.parametrize("question", [SC, MR, TF, SA, NU, MA, OR], ids=lambda q: q.type)

@@ -1,9 +1,10 @@
 """Spaced review: ratings from score and confidence; FSRS schedules on a fixed clock; the stored shape is the app's own."""
+
 from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from fsrs import Card, Rating, Scheduler, State
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from course.scheduling import CONFIDENCE, STATE_VERSION, is_legacy, new_card, normalize, rating_for, review, to_card, to_state
 
-NOW = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -47,8 +48,15 @@ def test_new_card_is_due_now_and_json_safe():
     assert json.loads(json.dumps(card)) == card
     assert datetime.fromisoformat(card["due"]) == NOW
     assert card["last_review"] is None
-    assert card == {"v": 1, "state": 1, "step": 0, "stability": None, "difficulty": None,
-                    "due": "2024-03-01T09:00:00+00:00", "last_review": None}
+    assert card == {
+        "v": 1,
+        "state": 1,
+        "step": 0,
+        "stability": None,
+        "difficulty": None,
+        "due": "2024-03-01T09:00:00+00:00",
+        "last_review": None,
+    }
 
 
 def due_after(score: float, confidence: str | None = None, state=None, now: datetime = NOW) -> timedelta:
@@ -136,10 +144,24 @@ def test_schedule_depends_on_when_the_answer_is_given():
 # --- the stored shape: the app's own, versioned; fsrs's own to_dict() rows (before version 1) still read ---
 
 # What the app stored before version 1: fsrs 6's Card.to_dict() after a first right, sure answer at NOW.
-LEGACY = {"card_id": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
-          "due": "2024-03-09T09:00:00+00:00", "last_review": "2024-03-01T09:00:00+00:00"}
-VERSION_1 = {"v": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
-             "due": "2024-03-09T09:00:00+00:00", "last_review": "2024-03-01T09:00:00+00:00"}
+LEGACY = {
+    "card_id": 1,
+    "state": 2,
+    "step": None,
+    "stability": 8.2956,
+    "difficulty": 1.0,
+    "due": "2024-03-09T09:00:00+00:00",
+    "last_review": "2024-03-01T09:00:00+00:00",
+}
+VERSION_1 = {
+    "v": 1,
+    "state": 2,
+    "step": None,
+    "stability": 8.2956,
+    "difficulty": 1.0,
+    "due": "2024-03-09T09:00:00+00:00",
+    "last_review": "2024-03-01T09:00:00+00:00",
+}
 
 
 def test_a_stored_state_has_only_the_apps_keys():
@@ -191,18 +213,29 @@ def test_times_are_stored_in_utc():
     assert normalize(shifted) == VERSION_1
 
 
-@pytest.mark.parametrize("bad", [
-    {"v": 2, "state": 2, "step": None, "stability": 1.0, "difficulty": 1.0, "due": "2024-03-09T09:00:00+00:00", "last_review": None},
-    {"state": 1},  # neither shape
-    {**VERSION_1, "state": 4},
-    {**VERSION_1, "state": True},
-    {**VERSION_1, "step": "0"},
-    {**VERSION_1, "stability": "8.3"},
-    {**VERSION_1, "due": None},
-    {**VERSION_1, "due": "next week"},
-    {**LEGACY, "unknown": 1},
-    [1, 2],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {
+            "v": 2,
+            "state": 2,
+            "step": None,
+            "stability": 1.0,
+            "difficulty": 1.0,
+            "due": "2024-03-09T09:00:00+00:00",
+            "last_review": None,
+        },
+        {"state": 1},  # neither shape
+        {**VERSION_1, "state": 4},
+        {**VERSION_1, "state": True},
+        {**VERSION_1, "step": "0"},
+        {**VERSION_1, "stability": "8.3"},
+        {**VERSION_1, "due": None},
+        {**VERSION_1, "due": "next week"},
+        {**LEGACY, "unknown": 1},
+        [1, 2],
+    ],
+)
 def test_an_unreadable_state_is_refused(bad):
     with pytest.raises(ValueError):
         normalize(bad)
@@ -210,15 +243,17 @@ def test_an_unreadable_state_is_refused(bad):
         review(bad, 1.0, NOW)
 
 
-states = st.fixed_dictionaries({
-    "v": st.just(1),
-    "state": st.sampled_from([1, 2, 3]),
-    "step": st.none() | st.integers(0, 5),
-    "stability": st.none() | st.floats(0.001, 36500),
-    "difficulty": st.none() | st.floats(1, 10),
-    "due": st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat),
-    "last_review": st.none() | st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat),
-})
+states = st.fixed_dictionaries(
+    {
+        "v": st.just(1),
+        "state": st.sampled_from([1, 2, 3]),
+        "step": st.none() | st.integers(0, 5),
+        "stability": st.none() | st.floats(0.001, 36500),
+        "difficulty": st.none() | st.floats(1, 10),
+        "due": st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
+        "last_review": st.none() | st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
+    }
+)
 
 
 @given(states)

@@ -1,4 +1,5 @@
 """The validator: one failing fixture per rule (tests/data/invalid_*), and the real course passes."""
+
 import shutil
 from pathlib import Path
 

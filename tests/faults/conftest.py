@@ -1,4 +1,5 @@
 """A real gunicorn server (2 workers) on a private database, for fault tests."""
+
 from __future__ import annotations
 
 import http.client
@@ -34,15 +35,37 @@ class Server:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "fault-test-secret", "OVERSIGHT_ENV": "production",
-                "FLASK_SESSION_COOKIE_SECURE": "false", "FLASK_LOGIN_RATE_LIMIT": "100000 per minute",
-                "FLASK_LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute"}
+        return {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": "fault-test-secret",
+            "OVERSIGHT_ENV": "production",
+            "FLASK_SESSION_COOKIE_SECURE": "false",
+            "FLASK_LOGIN_RATE_LIMIT": "100000 per minute",
+            "FLASK_LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
+        }
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "5", "app:create_app()"], cwd=ROOT, env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--no-control-socket",
+                "-w",
+                str(self.workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "5",
+                "app:create_app()",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         for _ in range(200):  # bounded wait for the server to answer
             try:
                 if self.request("GET", "/healthz")[0] == 200:
@@ -98,7 +121,9 @@ class Browser:
         return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', self.call("GET", path)[2]).group(1)
 
     def login(self, email: str, password: str) -> None:
-        status, headers, _ = self.call("POST", "/account/login", {"email": email, "password": password, "csrf_token": self.token()})
+        status, headers, _ = self.call(
+            "POST", "/account/login", {"email": email, "password": password, "csrf_token": self.token()}
+        )
         assert status == 302, status
 
 
@@ -108,10 +133,13 @@ def server_db(database_url):
     from app import create_app
     from tests.conftest import base_config, empty_tables
 
-    app = create_app({**base_config(database_url), "LESSONS_DIR": str(ROOT / "lessons"), "QUESTION_BANK": str(ROOT / "question_bank.yaml")})
+    app = create_app(
+        {**base_config(database_url), "LESSONS_DIR": str(ROOT / "lessons"), "QUESTION_BANK": str(ROOT / "question_bank.yaml")}
+    )
     yield app
     with app.app_context():
         from app.extensions import db
+
         empty_tables()
         db.engine.dispose()
 

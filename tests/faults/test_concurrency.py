@@ -3,6 +3,7 @@
 Each test lines both requests up on a barrier, so they reach the server together and, with two
 workers, are served by two processes: only the database can keep the rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,10 +36,21 @@ def enrolled_student(app, attempts_allowed=1):
         db.session.add(section)
         db.session.flush()
         now = clock.now()
-        assignment = Assignment(section_id=section.id, title="Race quiz", lesson_ids=["01-goode-2020"], objective_ids=[],
-                                question_types=["short_answer"], num_questions=3, opens_at=now - timedelta(days=1),
-                                due_at=now + timedelta(days=1), attempts_allowed=attempts_allowed, counting="highest",
-                                points=10, feedback_policy="after_submit", answers_policy="after_submit")
+        assignment = Assignment(
+            section_id=section.id,
+            title="Race quiz",
+            lesson_ids=["01-goode-2020"],
+            objective_ids=[],
+            question_types=["short_answer"],
+            num_questions=3,
+            opens_at=now - timedelta(days=1),
+            due_at=now + timedelta(days=1),
+            attempts_allowed=attempts_allowed,
+            counting="highest",
+            points=10,
+            feedback_policy="after_submit",
+            answers_policy="after_submit",
+        )
         db.session.add(assignment)
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))
         db.session.commit()
@@ -49,8 +61,12 @@ def test_two_devices_starting_at_once_open_one_attempt(server, server_db):
     email, assignment_id = enrolled_student(server_db, attempts_allowed=1)
     phone, laptop = two_devices(server, email)
     tokens = [d.token("/assignments") for d in (phone, laptop)]
-    results = together(*(lambda d=d, t=t: d.call("POST", f"/assignments/{assignment_id}/start", {"csrf_token": t})
-                         for d, t in zip((phone, laptop), tokens)))
+    results = together(
+        *(
+            lambda d=d, t=t: d.call("POST", f"/assignments/{assignment_id}/start", {"csrf_token": t})
+            for d, t in zip((phone, laptop), tokens, strict=True)
+        )
+    )
     assert [status for status, _, _ in results] == [302, 302]
     locations = {headers["Location"] for _, headers, _ in results}
     assert len(locations) == 1 and re.search(r"/quiz/attempts/\d+$", locations.pop())
@@ -65,9 +81,13 @@ def test_a_save_racing_a_submit_is_either_graded_or_refused_never_lost_after_gra
     attempt_id = int(start[1]["Location"].rsplit("/", 1)[1])
     save_token, finish_token = phone.token(f"/quiz/attempts/{attempt_id}"), laptop.token(f"/quiz/attempts/{attempt_id}/finish")
     save, submit = together(
-        lambda: phone.call("POST", f"/quiz/attempts/{attempt_id}/answer",
-                           {"csrf_token": save_token, "index": "0", "go": "next", "answer": "late words"}),
-        lambda: laptop.call("POST", f"/quiz/attempts/{attempt_id}/finish", {"csrf_token": finish_token}))
+        lambda: phone.call(
+            "POST",
+            f"/quiz/attempts/{attempt_id}/answer",
+            {"csrf_token": save_token, "index": "0", "go": "next", "answer": "late words"},
+        ),
+        lambda: laptop.call("POST", f"/quiz/attempts/{attempt_id}/finish", {"csrf_token": finish_token}),
+    )
     assert submit[0] == 302
     with server_db.app_context():
         attempt = db.session.get(Attempt, attempt_id)
@@ -86,10 +106,15 @@ def test_a_practice_form_sent_twice_at_once_records_one_answer(server, server_db
     phone = Browser(server)
     phone.login(email, PASSWORD)
     page = phone.call("GET", "/practice/goode-2020-001")[2]
-    fields = {"csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1),
-              "practice_token": re.search(r'name="practice_token" value="([^"]+)"', page).group(1), "answer": "0"}
-    first, second = together(lambda: phone.call("POST", "/practice/goode-2020-001", fields),
-                             lambda: phone.call("POST", "/practice/goode-2020-001", fields))
+    fields = {
+        "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1),
+        "practice_token": re.search(r'name="practice_token" value="([^"]+)"', page).group(1),
+        "answer": "0",
+    }
+    first, second = together(
+        lambda: phone.call("POST", "/practice/goode-2020-001", fields),
+        lambda: phone.call("POST", "/practice/goode-2020-001", fields),
+    )
     assert first[0] == second[0] == 302 and first[1]["Location"] == second[1]["Location"]
     with server_db.app_context():
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 1

@@ -1,4 +1,5 @@
 """The database gone or busy: clear 503s, no tracebacks; SQLite writers wait for the lock."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -43,8 +44,15 @@ def test_sqlite_writers_wait_for_the_lock_instead_of_failing(tmp_path):
     release.start()
     client = app.test_client()
     token = csrf_from(client.get("/account/register").get_data(as_text=True))
-    response = client.post("/account/register", data={"email": "patient@example.org", "password": "a patient password",
-                                                      "confirm": "a patient password", "csrf_token": token})
+    response = client.post(
+        "/account/register",
+        data={
+            "email": "patient@example.org",
+            "password": "a patient password",
+            "confirm": "a patient password",
+            "csrf_token": token,
+        },
+    )
     release.join()
     blocker.close()
     assert response.status_code == 302, response.get_data(as_text=True)

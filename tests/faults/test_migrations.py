@@ -1,9 +1,10 @@
 """Upgrading from the first revision to head keeps the data of every table."""
+
 from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -14,37 +15,108 @@ from app.extensions import db
 from course.scheduling import normalize, review
 from tests.conftest import base_config, private_schema
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 # Rows written at each revision, as a user of that release would have left them.
 STEPS = {
     "0001": {
-        "users": {"id": 1, "email": "old@example.org", "password_hash": "scrypt:x", "role": "student", "active": True,
-                  "session_version": 1, "is_demo": False, "created_at": NOW},
-        "question": {"id": "goode-2020-001", "lesson_id": "01-goode-2020", "objective_id": "01-goode-2020.o1",
-                     "type": "single_choice", "content_hash": "h", "retired": False, "updated_at": NOW},
+        "users": {
+            "id": 1,
+            "email": "old@example.org",
+            "password_hash": "scrypt:x",
+            "role": "student",
+            "active": True,
+            "session_version": 1,
+            "is_demo": False,
+            "created_at": NOW,
+        },
+        "question": {
+            "id": "goode-2020-001",
+            "lesson_id": "01-goode-2020",
+            "objective_id": "01-goode-2020.o1",
+            "type": "single_choice",
+            "content_hash": "h",
+            "retired": False,
+            "updated_at": NOW,
+        },
     },
     "0002": {
         "lesson_completion": {"user_id": 1, "lesson_id": "01-goode-2020", "completed_at": NOW},
-        "answer": {"id": 1, "user_id": 1, "question_id": "goode-2020-001", "objective_id": "01-goode-2020.o1", "mode": "practice",
-                   "response": "1", "score": 1.0, "confidence": None, "answered_at": NOW},
-        "review_card": {"user_id": 1, "question_id": "goode-2020-001", "due": NOW, "reviews": 1,
-                        "card": json.dumps({"card_id": 1, "state": 1, "step": 0, "stability": None, "difficulty": None,
-                                            "due": NOW.isoformat(), "last_review": None})},
-        "attempt": {"id": 1, "user_id": 1, "kind": "mock", "title": "Old attempt", "seed": "s", "question_ids": '["goode-2020-001"]',
-                    "feedback_policy": "after_submit", "started_at": NOW, "deadline": None, "submitted_at": NOW,
-                    "timed_out": False, "score": 1.0, "position": 0},
+        "answer": {
+            "id": 1,
+            "user_id": 1,
+            "question_id": "goode-2020-001",
+            "objective_id": "01-goode-2020.o1",
+            "mode": "practice",
+            "response": "1",
+            "score": 1.0,
+            "confidence": None,
+            "answered_at": NOW,
+        },
+        "review_card": {
+            "user_id": 1,
+            "question_id": "goode-2020-001",
+            "due": NOW,
+            "reviews": 1,
+            "card": json.dumps(
+                {
+                    "card_id": 1,
+                    "state": 1,
+                    "step": 0,
+                    "stability": None,
+                    "difficulty": None,
+                    "due": NOW.isoformat(),
+                    "last_review": None,
+                }
+            ),
+        },
+        "attempt": {
+            "id": 1,
+            "user_id": 1,
+            "kind": "mock",
+            "title": "Old attempt",
+            "seed": "s",
+            "question_ids": '["goode-2020-001"]',
+            "feedback_policy": "after_submit",
+            "started_at": NOW,
+            "deadline": None,
+            "submitted_at": NOW,
+            "timed_out": False,
+            "score": 1.0,
+            "position": 0,
+        },
         "attempt_answer": {"attempt_id": 1, "question_id": "goode-2020-001", "response": "1", "score": 1.0, "saved_at": NOW},
     },
     "0003": {
         "section": {"id": 1, "name": "Old section", "term": "T", "instructor_id": 1, "join_code": "ABCDEFGH", "created_at": NOW},
         "enrollment": {"section_id": 1, "user_id": 1, "joined_at": NOW},
-        "assignment": {"id": 1, "section_id": 1, "title": "Old quiz", "lesson_ids": '["01-goode-2020"]', "objective_ids": "[]",
-                       "question_types": "[]", "num_questions": 1, "opens_at": NOW, "due_at": NOW, "time_limit_minutes": None,
-                       "attempts_allowed": 1, "counting": "highest", "points": 10.0, "feedback_policy": "after_submit",
-                       "answers_policy": "after_due", "created_at": NOW},
+        "assignment": {
+            "id": 1,
+            "section_id": 1,
+            "title": "Old quiz",
+            "lesson_ids": '["01-goode-2020"]',
+            "objective_ids": "[]",
+            "question_types": "[]",
+            "num_questions": 1,
+            "opens_at": NOW,
+            "due_at": NOW,
+            "time_limit_minutes": None,
+            "attempts_allowed": 1,
+            "counting": "highest",
+            "points": 10.0,
+            "feedback_policy": "after_submit",
+            "answers_policy": "after_due",
+            "created_at": NOW,
+        },
         "extension": {"assignment_id": 1, "user_id": 1, "extra_minutes": 5, "due_at": None},
         "score_override": {"assignment_id": 1, "user_id": 1, "points": 9.0, "reason": "kept", "actor_id": 1, "created_at": NOW},
-        "audit_log": {"id": 1, "actor_id": 1, "action": "score.override", "target": "assignment 1", "detail": "{}", "created_at": NOW},
+        "audit_log": {
+            "id": 1,
+            "actor_id": 1,
+            "action": "score.override",
+            "target": "assignment 1",
+            "detail": "{}",
+            "created_at": NOW,
+        },
     },
     "0006": {
         "section_removal": {"section_id": 1, "user_id": 1, "removed_at": NOW},
@@ -93,27 +165,60 @@ def test_every_revision_keeps_the_rows_of_every_table(empty_database):
 
 
 # Review cards as the app stored them before 0008: fsrs 6's Card.to_dict().
-LEGACY_CARD = {"card_id": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
-               "due": "2026-03-09T12:00:00+00:00", "last_review": "2026-03-01T12:00:00+00:00"}
-VERSION_1_CARD = {"v": 1, "state": 2, "step": None, "stability": 8.2956, "difficulty": 1.0,
-                  "due": "2026-03-09T12:00:00+00:00", "last_review": "2026-03-01T12:00:00+00:00"}
-LEARNING_CARD = {"card_id": 1, "state": 1, "step": 1, "stability": 2.3065, "difficulty": 2.118103970459016,
-                 "due": "2026-03-01T14:10:00+02:00", "last_review": "2026-03-01T12:00:00+00:00"}  # an offset: stored as UTC
+LEGACY_CARD = {
+    "card_id": 1,
+    "state": 2,
+    "step": None,
+    "stability": 8.2956,
+    "difficulty": 1.0,
+    "due": "2026-03-09T12:00:00+00:00",
+    "last_review": "2026-03-01T12:00:00+00:00",
+}
+VERSION_1_CARD = {
+    "v": 1,
+    "state": 2,
+    "step": None,
+    "stability": 8.2956,
+    "difficulty": 1.0,
+    "due": "2026-03-09T12:00:00+00:00",
+    "last_review": "2026-03-01T12:00:00+00:00",
+}
+LEARNING_CARD = {
+    "card_id": 1,
+    "state": 1,
+    "step": 1,
+    "stability": 2.3065,
+    "difficulty": 2.118103970459016,
+    "due": "2026-03-01T14:10:00+02:00",
+    "last_review": "2026-03-01T12:00:00+00:00",
+}  # an offset: stored as UTC
 UNREADABLE = {"state": 1}
 
 
 def test_0008_moves_review_cards_to_the_apps_own_shape_and_back(empty_database):
     many = 2100  # more than one batch of the migration's keyset pages
-    cards = {"legacy": LEGACY_CARD, "learning": LEARNING_CARD, "converted": VERSION_1_CARD, "unreadable": UNREADABLE,
-             **{f"bulk-{i:05d}": {**LEGACY_CARD, "stability": 1.0 + i} for i in range(many)}}
+    cards = {
+        "legacy": LEGACY_CARD,
+        "learning": LEARNING_CARD,
+        "converted": VERSION_1_CARD,
+        "unreadable": UNREADABLE,
+        **{f"bulk-{i:05d}": {**LEGACY_CARD, "stability": 1.0 + i} for i in range(many)},
+    }
     app = create_app(base_config(empty_database))
     with app.app_context():
         upgrade(revision="0007")
         with db.engine.begin() as conn:
-            conn.execute(text('INSERT INTO users (id, email, password_hash, role, active, session_version, is_demo, created_at) '
-                              "VALUES (1, 'a@example.org', 'x', 'student', true, 1, false, :now)"), {"now": NOW})
-            conn.execute(text("INSERT INTO review_card (user_id, question_id, card, due, reviews) VALUES (1, :q, :card, :due, 1)"),
-                         [{"q": q, "card": json.dumps(card), "due": NOW} for q, card in cards.items()])
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, role, active, session_version, is_demo, created_at) "
+                    "VALUES (1, 'a@example.org', 'x', 'student', true, 1, false, :now)"
+                ),
+                {"now": NOW},
+            )
+            conn.execute(
+                text("INSERT INTO review_card (user_id, question_id, card, due, reviews) VALUES (1, :q, :card, :due, 1)"),
+                [{"q": q, "card": json.dumps(card), "due": NOW} for q, card in cards.items()],
+            )
 
         def stored() -> dict:
             with db.engine.connect() as conn:
@@ -123,8 +228,15 @@ def test_0008_moves_review_cards_to_the_apps_own_shape_and_back(empty_database):
         upgrade(revision="0008")
         after = stored()
         assert after["legacy"] == after["converted"] == VERSION_1_CARD
-        assert after["learning"] == {"v": 1, "state": 1, "step": 1, "stability": 2.3065, "difficulty": 2.118103970459016,
-                                     "due": "2026-03-01T12:10:00+00:00", "last_review": "2026-03-01T12:00:00+00:00"}
+        assert after["learning"] == {
+            "v": 1,
+            "state": 1,
+            "step": 1,
+            "stability": 2.3065,
+            "difficulty": 2.118103970459016,
+            "due": "2026-03-01T12:10:00+00:00",
+            "last_review": "2026-03-01T12:00:00+00:00",
+        }
         assert after["unreadable"] == UNREADABLE  # left for a person to look at, not guessed at
         assert all(after[f"bulk-{i:05d}"] == {**VERSION_1_CARD, "stability": 1.0 + i} for i in range(many))
         assert not any("card_id" in card for card in after.values())

@@ -1,4 +1,5 @@
 """Faults a class can hit at exam time: a killed worker, a restart, double submits, a lost database."""
+
 from __future__ import annotations
 
 import http.client
@@ -26,8 +27,15 @@ def open_attempts(app, count: int, questions: int = 6) -> list[tuple[str, int, l
         short = [q.id for q in course.questions if q.type == "short_answer"][:questions]
         for n in range(count):
             user = accounts.create_user(f"fault{n}@example.org", PASSWORD)
-            attempt = Attempt(user_id=user.id, kind="mock", title="Fault test", seed=f"s{n}", question_ids=short,
-                              started_at=clock.now(), deadline=None)
+            attempt = Attempt(
+                user_id=user.id,
+                kind="mock",
+                title="Fault test",
+                seed=f"s{n}",
+                question_ids=short,
+                started_at=clock.now(),
+                deadline=None,
+            )
             db.session.add(attempt)
             db.session.commit()
             made.append((user.email, attempt.id, short))
@@ -35,8 +43,9 @@ def open_attempts(app, count: int, questions: int = 6) -> list[tuple[str, int, l
 
 
 def save(browser: Browser, attempt_id: int, index: int, value: str, token: str):
-    return browser.call("POST", f"/quiz/attempts/{attempt_id}/answer",
-                        {"csrf_token": token, "index": str(index), "go": "next", "answer": value})
+    return browser.call(
+        "POST", f"/quiz/attempts/{attempt_id}/answer", {"csrf_token": token, "index": str(index), "go": "next", "answer": value}
+    )
 
 
 def test_killing_a_worker_loses_no_acknowledged_answer(server, server_db):
@@ -110,7 +119,9 @@ def test_two_simultaneous_submits_are_graded_once(server, server_db):
 
     def submit():
         barrier.wait()
-        statuses.append(browser.server.request("POST", f"/quiz/attempts/{attempt_id}/finish", {"csrf_token": token}, browser.cookie)[0])
+        statuses.append(
+            browser.server.request("POST", f"/quiz/attempts/{attempt_id}/finish", {"csrf_token": token}, browser.cookie)[0]
+        )
 
     threads = [threading.Thread(target=submit) for _ in range(2)]
     for t in threads:

@@ -1,4 +1,5 @@
 """A populated world for security tests: an instructor's section, an assignment, a student's attempts."""
+
 from __future__ import annotations
 
 import re
@@ -26,16 +27,41 @@ def world(app):
         section = sections.create_section(teacher, "Section A", "Term")
         sections.join(student, section.join_code)
         now = clock.now()
-        assignment = assignments.create(teacher, section, course, assignments.AssignmentSettings(
-            title="Quiz", lesson_ids=("01-demo",), objective_ids=(), question_types=(), num_questions=3,
-            opens_at=now - timedelta(days=1), due_at=now + timedelta(days=1), time_limit_minutes=None, attempts_allowed=3,
-            counting="highest", points=10, feedback_policy="after_submit", answers_policy="after_submit"))
+        assignment = assignments.create(
+            teacher,
+            section,
+            course,
+            assignments.AssignmentSettings(
+                title="Quiz",
+                lesson_ids=("01-demo",),
+                objective_ids=(),
+                question_types=(),
+                num_questions=3,
+                opens_at=now - timedelta(days=1),
+                due_at=now + timedelta(days=1),
+                time_limit_minutes=None,
+                attempts_allowed=3,
+                counting="highest",
+                points=10,
+                feedback_policy="after_submit",
+                answers_policy="after_submit",
+            ),
+        )
         attempt = quizzes.start_mock(student.id, course, quizzes.MockSettings(("01-demo",), 3, None))
         learning.record_answer(student.id, course.question_by_id["demo-005"], "activists", "practice")
         answer_id = db.session.scalar(select(Answer.id))
-        return {"section_id": section.id, "assignment_id": assignment.id, "attempt_id": attempt.id, "user_id": student.id,
-                "lesson_id": "01-demo", "question_id": "demo-005", "reading_id": "demo-source", "answer_id": answer_id,
-                "code": section.join_code, "fmt": "canvas"}
+        return {
+            "section_id": section.id,
+            "assignment_id": assignment.id,
+            "attempt_id": attempt.id,
+            "user_id": student.id,
+            "lesson_id": "01-demo",
+            "question_id": "demo-005",
+            "reading_id": "demo-source",
+            "answer_id": answer_id,
+            "code": section.join_code,
+            "fmt": "canvas",
+        }
 
 
 def build_urls(app, world):

@@ -1,4 +1,5 @@
 """CSRF, headers, XSS and ownership across every route; fuzzing of every form and query parameter."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,9 @@ def test_security_headers_on_every_response_of_every_route(app, client, world, w
         response.close()
         headers = response.headers
         assert headers.get("Content-Security-Policy") == CSP, rule.endpoint
-        assert headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy") == "same-origin", rule.endpoint
+        assert headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy") == "same-origin", (
+            rule.endpoint
+        )
         if response.mimetype == "text/html":
             assert "<script" not in response.get_data(as_text=True), rule.endpoint
 
@@ -52,8 +55,12 @@ def test_session_cookie_flags_in_production(monkeypatch, tmp_path):
     client = app.test_client()
     https = "https://localhost"
     token = csrf_from(client.get("/account/login", base_url=https).get_data(as_text=True))
-    response = client.post("/account/login", base_url=https, headers={"Referer": f"{https}/account/login"}, data={"email": "prod@example.org", "password": "correct horse battery",
-                                                                   "csrf_token": token})
+    response = client.post(
+        "/account/login",
+        base_url=https,
+        headers={"Referer": f"{https}/account/login"},
+        data={"email": "prod@example.org", "password": "correct horse battery", "csrf_token": token},
+    )
     assert response.status_code == 302
     cookie = client.get_cookie("session", domain="localhost")
     assert cookie.secure and cookie.http_only and cookie.same_site == "Lax"
@@ -67,22 +74,45 @@ def test_user_text_is_rendered_inert_everywhere(app, client, world):
     token = csrf_from(client.get("/teach/").get_data(as_text=True))
     client.post("/teach/", data={"csrf_token": token, "name": PAYLOAD, "term": PAYLOAD})
     url = f"/teach/sections/{world['section_id']}/assignments/new"
-    client.post(url, data={"csrf_token": csrf_from(client.get(url).get_data(as_text=True)), "title": PAYLOAD,
-                           "lessons": ["01-demo"], "num_questions": "2", "opens_at": "2020-01-01T00:00", "due_at": "2099-01-01T00:00",
-                           "attempts_allowed": "1", "counting": "highest", "points": "5", "feedback_policy": "after_submit",
-                           "answers_policy": "after_submit"})
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_from(client.get(url).get_data(as_text=True)),
+            "title": PAYLOAD,
+            "lessons": ["01-demo"],
+            "num_questions": "2",
+            "opens_at": "2020-01-01T00:00",
+            "due_at": "2099-01-01T00:00",
+            "attempts_allowed": "1",
+            "counting": "highest",
+            "points": "5",
+            "feedback_policy": "after_submit",
+            "answers_policy": "after_submit",
+        },
+    )
     page_url = f"/teach/assignments/{world['assignment_id']}"
-    client.post(f"{page_url}/override", data={"csrf_token": csrf_from(client.get(page_url).get_data(as_text=True)),
-                                              "user_id": str(world["user_id"]), "points": "1", "reason": PAYLOAD})
+    client.post(
+        f"{page_url}/override",
+        data={
+            "csrf_token": csrf_from(client.get(page_url).get_data(as_text=True)),
+            "user_id": str(world["user_id"]),
+            "points": "1",
+            "reason": PAYLOAD,
+        },
+    )
     pages = ["/teach/", f"/teach/sections/{world['section_id']}", page_url, f"/teach/sections/{world['section_id']}/dashboard"]
     student = app.test_client()
     Auth(student).login("student@example.org")
     page = student.get("/practice/demo-005").get_data(as_text=True)
-    response = student.post("/practice/demo-005", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page),
-                                                        "answer": PAYLOAD})
+    response = student.post(
+        "/practice/demo-005", data={"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "answer": PAYLOAD}
+    )
     feedback = student.get(response.headers["Location"]).get_data(as_text=True)
-    checked = [client.get(p).get_data(as_text=True) for p in pages] + [feedback, student.get("/assignments").get_data(as_text=True),
-                                                                       student.get("/account/data").get_data(as_text=True)]
+    checked = [client.get(p).get_data(as_text=True) for p in pages] + [
+        feedback,
+        student.get("/assignments").get_data(as_text=True),
+        student.get("/account/data").get_data(as_text=True),
+    ]
     admin = app.test_client()
     Auth(admin).login("admin@example.org")
     checked.append(admin.get("/admin/audit").get_data(as_text=True))
@@ -97,8 +127,12 @@ def test_learners_cannot_reach_each_others_data_by_guessing_ids(app, client, wor
     with app.app_context():
         accounts.create_user("snoop@example.org", "correct horse battery")
     Auth(client).login("snoop@example.org")
-    for url in (f"/quiz/attempts/{world['attempt_id']}", f"/quiz/attempts/{world['attempt_id']}/results",
-                f"/quiz/attempts/{world['attempt_id']}/finish", f"/practice/answers/{world['answer_id']}"):
+    for url in (
+        f"/quiz/attempts/{world['attempt_id']}",
+        f"/quiz/attempts/{world['attempt_id']}/results",
+        f"/quiz/attempts/{world['attempt_id']}/finish",
+        f"/practice/answers/{world['answer_id']}",
+    ):
         assert client.get(url).status_code == 404, url
     export = client.get("/account/data.json").get_json()
     assert export["account"]["email"] == "snoop@example.org" and export["answers"] == [] and export["attempts"] == []
@@ -106,9 +140,28 @@ def test_learners_cannot_reach_each_others_data_by_guessing_ids(app, client, wor
 
 TEXT = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", "0", "-1", "1.5", "99999999999999999999999", "1e309", "nan", "true", "\x00", "%00", "../../etc/passwd",
-                     "' OR 1=1 --", "<script>", "ä" * 300, "2026-13-45T99:99", "//evil.example", "null"]),
-    st.integers(min_value=-10**12, max_value=10**12).map(str),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "1.5",
+            "99999999999999999999999",
+            "1e309",
+            "nan",
+            "true",
+            "\x00",
+            "%00",
+            "../../etc/passwd",
+            "' OR 1=1 --",
+            "<script>",
+            "ä" * 300,
+            "2026-13-45T99:99",
+            "//evil.example",
+            "null",
+        ]
+    ),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
 )
 EXTRA = ["q", "page", "objective", "after", "mode", "next", "flagged", "index", "go", "answer", "user_id", "confidence"]
 
