@@ -10,7 +10,7 @@ PORT ?= 8000
 export OVERSIGHT_ENV ?= development
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install lock run test test-fast test-repeat validate bench clean
+.PHONY: install lock run test test-fast test-repeat validate lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,17 @@ test-repeat: install
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Lint and types as CI checks them: ruff (rules and formatting) and mypy (strict on course/, ordinary on app/).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Rewrite the tree in the project's format and apply ruff's safe fixes.
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 validate: install
 	$(FLASK) course validate
