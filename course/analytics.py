@@ -40,10 +40,11 @@ so 10,000 attempts of a 30-item quiz take a fraction of a second.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
+from typing import TypeVar
 
 import numpy as np
 
@@ -139,7 +140,10 @@ def fisher_interval(r: float, n: int, z: float = Z95) -> tuple[float, float] | N
     return math.tanh(centre - half), math.tanh(centre + half)
 
 
-def _indices(keys: list) -> tuple[list, np.ndarray]:
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _indices(keys: list[_K]) -> tuple[list[_K], np.ndarray]:
     """The distinct keys in first-seen order, and each key's position among them."""
     distinct = list(dict.fromkeys(keys))
     position = {key: i for i, key in enumerate(distinct)}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from course.bank import load_bank
 from course.content import load_glossary, load_lessons, load_readings
-from course.errors import ContentError
+from course.errors import ContentError, Problem
 from course.model import GlossaryTerm, Lesson, Question, Reading
 from course.qtypes import AUTO_GRADED
 from course.text import normalise_quote
@@ -77,9 +79,9 @@ class Course:
 
 def load_course(lessons_dir: str | Path, bank_path: str | Path) -> Course:
     """Load the course from a lessons folder and a question bank file."""
-    problems = []
-    parts = {}
-    loaders = {
+    problems: list[Problem] = []
+    parts: dict[str, tuple[Any, ...]] = {}
+    loaders: dict[str, Callable[[], Iterable[Any]]] = {
         "lessons": lambda: load_lessons(lessons_dir),
         "readings": lambda: load_readings(lessons_dir),
         "glossary": lambda: load_glossary(Path(lessons_dir, "glossary.yaml")),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, overload
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_T = TypeVar("_T")
 
 
+@overload
+def safe_cell(value: str) -> str: ...
+@overload
+def safe_cell(value: _T) -> _T: ...
 def safe_cell(value: Any) -> Any:
     """Prefix text that starts like a formula with a quote, so Excel and Sheets show it as text.
 

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate")
 Bloom = Literal["remember", "understand", "apply", "analyze", "evaluate"]
+BLOOM_LEVELS: tuple[Bloom, ...] = ("remember", "understand", "apply", "analyze", "evaluate")
 NonEmpty = Annotated[str, Field(min_length=1)]
 ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
 MAX_ID_LENGTH = 80  # the database's id columns are VARCHAR(80): a longer id must fail validation, not a save

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def validate(bank_path: str | Path, lessons_dir: str | Path) -> Report:
     """Run every check and return a report (never raises for bad content)."""
     report = Report()
     bank_path, lessons_dir = Path(bank_path), Path(lessons_dir)
-    steps = [
+    steps: list[tuple[str, Callable[[], object]]] = [
         ("readings", lambda: load_readings(lessons_dir)),
         ("lessons", lambda: load_lessons(lessons_dir)),
         ("glossary", lambda: load_glossary(lessons_dir / "glossary.yaml")),
@@ -398,7 +399,7 @@ def summary_table(report: Report) -> str:
     return "\n".join(lines)
 
 
-def run_cli(bank_path: Path, lessons_dir: Path, echo=print) -> int:
+def run_cli(bank_path: Path, lessons_dir: Path, echo: Callable[[str], object] = print) -> int:
     """Validate, print errors or the summary, and return the exit status."""
     report = validate(bank_path, lessons_dir)
     if report.problems:

@@ -16,12 +16,12 @@ LINE_KEY = "__line__"
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
+class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]  # a base picked at import time, from a module without types
     """A safe loader that records each mapping's first line under LINE_KEY."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # PyYAML ships no types
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 

@@ -92,7 +92,11 @@ def to_html(text: str) -> str:
     The bank is the instructor's own validated content and both LMSs clean HTML on import and
     display, so no sanitiser runs here.
     """
-    return markdown.markdown(plain_markdown(text), extensions=["tables", "footnotes", "sane_lists"], output_format="html")
+    # Markdown ships no types; its markdown() returns str.
+    rendered: str = markdown.markdown(
+        plain_markdown(text), extensions=["tables", "footnotes", "sane_lists"], output_format="html"
+    )
+    return rendered
 
 
 def to_inline_html(text: str) -> str:

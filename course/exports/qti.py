@@ -269,7 +269,8 @@ def assessment_xml(questions: Iterable[Question], title: str, ident: str) -> byt
             continue
         item.finish()
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)  # bytes for any encoding but "unicode"
+    return document
 
 
 def manifest_xml(title: str, ident: str) -> bytes:

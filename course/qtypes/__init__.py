@@ -13,8 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
+from course.exports._questions import Unsupported
 from course.model import Question
-from course.qtypes.base import QuestionType, ResponseError, Unsupported
+from course.qtypes.base import QuestionType, ResponseError
 from course.qtypes.choices import MultipleResponse, MultipleResponseType, SingleChoice, SingleChoiceType
 from course.qtypes.cloze import Blank, Cloze, ClozeType
 from course.qtypes.essay import Criterion, Essay, EssayType, Level
