@@ -30,7 +30,7 @@ def register_proxy_fix(app: Flask) -> None:
     limit sees each client's address, not the proxy's, and redirects keep https."""
     hops = {name: app.config[f"PROXY_FIX_{name.upper()}"] for name in config.PROXY_FIX}
     if any(hops.values()):
-        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)  # type: ignore[method-assign]  # Flask's documented way to wrap wsgi_app
 
 
 def register_extensions(app: Flask) -> None:

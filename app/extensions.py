@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -30,6 +32,14 @@ class Base(DeclarativeBase):
 # Objects stay usable after commit: a redirect reading attempt.id must not reload the row (measured:
 # 10-14% of an answer save). Services commit once, at the end of their work, so nothing reads stale.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+# Models derive from db.Model: Base's registry and metadata plus Flask-SQLAlchemy's bind and query
+# hooks. mypy sees db.Model only as a variable, not a class it can subclass, so it checks models
+# against Base, whose mapped columns and metadata are the same.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.extensions import db
+from app.extensions import Model
 
 
 class UTCDateTime(TypeDecorator):
@@ -57,7 +57,7 @@ class Role(str, enum.Enum):
         return self.value.capitalize()
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An account: an email, a password hash and a role. Nothing else about the person."""
 
     __tablename__ = "users"
@@ -84,7 +84,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Deactivated accounts cannot log in (Flask-Login reads this)."""
         return self.active
 
@@ -102,7 +102,7 @@ class User(UserMixin, db.Model):
         return self.role in {Role(r).value for r in roles}
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One log-in on one device: the SHA-256 of the cookie's token, a device label and two times (no IP)."""
 
     __tablename__ = "user_session"
@@ -114,7 +114,7 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class QuestionRecord(db.Model):
+class QuestionRecord(Model):
     """The catalogue of question ids ever loaded (`flask course load`), with a hash of each version.
 
     Ids are never reused: a question removed from the bank stays here, marked retired. Answers
@@ -137,7 +137,7 @@ def _user_fk() -> ForeignKey:
     return ForeignKey("users.id", ondelete="CASCADE")
 
 
-class LessonCompletion(db.Model):
+class LessonCompletion(Model):
     """A learner marked a lesson complete."""
 
     __tablename__ = "lesson_completion"
@@ -147,7 +147,7 @@ class LessonCompletion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One graded answer outside a quiz attempt (practice, review) or copied from a submitted quiz."""
 
     __tablename__ = "answer"
@@ -169,7 +169,7 @@ class Answer(db.Model):
     nonce: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
-class ReviewCard(db.Model):
+class ReviewCard(Model):
     """The spaced-review schedule of one question for one learner (FSRS card state, in the app's own shape)."""
 
     __tablename__ = "review_card"
@@ -184,7 +184,7 @@ class ReviewCard(db.Model):
     reviews: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """A quiz attempt: the drawn questions as they were, their order seed, deadline and, once submitted, the score.
 
     The database holds the rules two requests could break at once: one open attempt per learner and
@@ -248,7 +248,7 @@ class Attempt(db.Model):
         return self.submitted_at is not None and self.pending_grading > 0
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(Model):
     """The saved response to one question of an attempt, and once submitted its grade as given.
 
     The grade is data: score, parts and note are stored with the hash of the question version they
@@ -272,7 +272,7 @@ class AttemptAnswer(db.Model):
     grader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
 
-class Section(db.Model):
+class Section(Model):
     """A class an instructor runs; students join it with its code."""
 
     __tablename__ = "section"
@@ -288,7 +288,7 @@ class Section(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     """A student's membership of a section."""
 
     __tablename__ = "enrollment"
@@ -298,7 +298,7 @@ class Enrollment(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class SectionRemoval(db.Model):
+class SectionRemoval(Model):
     """A student an instructor took off a section's roster: they cannot join it again until re-admitted.
 
     Kept apart from `enrollment` so that an enrollment row keeps meaning "a member now" for every
@@ -312,7 +312,7 @@ class SectionRemoval(db.Model):
     removed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class RetiredJoinCode(db.Model):
+class RetiredJoinCode(Model):
     """A join code a section had before it was replaced: it admits no one, but tells who tries what happened."""
 
     __tablename__ = "retired_join_code"
@@ -322,7 +322,7 @@ class RetiredJoinCode(db.Model):
     retired_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A graded quiz set for a section, with its rules."""
 
     __tablename__ = "assignment"
@@ -346,7 +346,7 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Extension(db.Model):
+class Extension(Model):
     """Extra time or a later due date for one learner on one assignment."""
 
     __tablename__ = "extension"
@@ -357,7 +357,7 @@ class Extension(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class ScoreOverride(db.Model):
+class ScoreOverride(Model):
     """An instructor's manual score for one learner on one assignment, with the reason."""
 
     __tablename__ = "score_override"
@@ -370,7 +370,7 @@ class ScoreOverride(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who changed what: role changes, deactivations, score overrides, extensions, removals.
 
     People are named by id ("user 12"), never by email; `subject_id` is the person an entry is

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DEFAULT_ZONE = "UTC"
@@ -16,7 +17,7 @@ def zone_names() -> tuple[str, ...]:
     return (DEFAULT_ZONE, *names)
 
 
-def is_zone(name: str | None) -> bool:
+def is_zone(name: str | None) -> TypeGuard[str]:
     """Whether `name` is a zone this machine can convert with."""
     if not name:
         return False

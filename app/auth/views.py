@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_limiter import RequestLimit
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns; flask.Response derives from it
 
 from app.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
 from app.auth.signin import sign_in, sign_out
@@ -54,7 +55,7 @@ _ALLOWED_BEFORE_CHANGE = frozenset({"auth.change_password", "auth.logout", "stat
 
 
 @bp.before_app_request
-def _require_password_change() -> Response | None:
+def _require_password_change() -> BaseResponse | None:
     """Send a user whose password is temporary to the change-password page until they change it."""
     if request.endpoint is None or request.endpoint in _ALLOWED_BEFORE_CHANGE:
         return None

@@ -10,7 +10,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+if config.config_file_name is not None:  # as in Alembic's own template; Flask-Migrate always passes its alembic.ini
+    fileConfig(config.config_file_name)
 logger = logging.getLogger("alembic.env")
 
 

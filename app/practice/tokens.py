@@ -24,7 +24,9 @@ class PracticeToken:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="practice-form")
+    secret = current_app.secret_key
+    assert secret is not None  # config.load sets SECRET_KEY or refuses to build the app
+    return URLSafeSerializer(secret, salt="practice-form")
 
 
 def issue(question_id: str, seed: str) -> str:

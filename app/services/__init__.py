@@ -12,3 +12,16 @@ is conditional (`UPDATE ... WHERE submitted_at IS NULL`, checked by its row coun
 refuses it (unique indexes on open attempts, attempt numbers, practice nonces), and the service
 turns the refusal into a clear answer for the user.
 """
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy.engine import CursorResult, Result
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched: the count conditional writes are checked by."""
+    # Session.execute is typed to return Result for any statement; for an UPDATE or DELETE it
+    # returns a CursorResult, the class that has rowcount.
+    return cast(CursorResult[Any], result).rowcount

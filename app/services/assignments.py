@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -123,10 +125,16 @@ def extension_for(assignment: Assignment, user_id: int) -> Extension | None:
     return db.session.get(Extension, (assignment.id, user_id))
 
 
-_UNSET = object()
+class _Unset(enum.Enum):
+    """A sentinel for "not passed, load it", apart from None, which means "there is none"."""
+
+    UNSET = enum.auto()
 
 
-def effective_due(assignment: Assignment, user_id: int, extension: Extension | None | object = _UNSET) -> datetime:
+_UNSET: Final = _Unset.UNSET
+
+
+def effective_due(assignment: Assignment, user_id: int, extension: Extension | None | Literal[_Unset.UNSET] = _UNSET) -> datetime:
     """The due date for this learner, after any extension (pass it if already loaded)."""
     ext = extension_for(assignment, user_id) if extension is _UNSET else extension
     return lifecycle.effective_due(clock.aware(assignment.due_at), clock.aware(ext.due_at) if ext else None)
@@ -216,11 +224,10 @@ def final_points(
     assignment: Assignment,
     user_id: int,
     attempt_rows: list[Attempt] | None = None,
-    override: ScoreOverride | None | object = _UNSET,
+    override: ScoreOverride | None | Literal[_Unset.UNSET] = _UNSET,
 ) -> tuple[float | None, str]:
     """The points that count for a learner, and why ("overridden", "graded", "in progress", "missing")."""
-    if override is _UNSET:
-        override = db.session.get(ScoreOverride, (assignment.id, user_id))
+    manual = db.session.get(ScoreOverride, (assignment.id, user_id)) if override is _UNSET else override
     rows = attempts(assignment, user_id) if attempt_rows is None else attempt_rows
     scores = [
         AttemptScore(clock.aware(a.submitted_at), a.score or 0.0, (a.pending_grading or 0) > 0)
@@ -228,7 +235,7 @@ def final_points(
         if a.submitted_at is not None
     ]
     return gradebook.final_points(
-        assignment.points, assignment.counting, scores, override.points if override is not None else None, len(rows)
+        assignment.points, assignment.counting, scores, manual.points if manual is not None else None, len(rows)
     )
 
 

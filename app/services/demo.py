@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -28,7 +28,7 @@ from course.grading import grade
 from course.model import Question
 from course.qtypes import type_of
 from course.responses import to_json
-from course.scheduling import review
+from course.scheduling import CardState, review
 
 DEMO_PASSWORD = "demo-learner-pass"
 
@@ -152,7 +152,8 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
     ]
     if completions:
         db.session.execute(insert(LessonCompletion), completions)
-    answers, cards = [], {}
+    answers: list[dict[str, Any]] = []
+    cards: dict[str, tuple[CardState, datetime]] = {}
     for question in rng.sample(list(course.self_graded), k=min(len(course.self_graded), rng.randint(5, 25))):
         response = respond(question, ability, rng)
         when = now - timedelta(days=rng.randint(1, 18), minutes=rng.randint(0, 600))

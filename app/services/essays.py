@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from app import clock
 from app.extensions import db
 from app.models import Assignment, Attempt, AttemptAnswer, User
-from app.services import audit
+from app.services import audit, rowcount
 from course import attempts as lifecycle
 from course.catalog import Course
 from course.qtypes import Essay
@@ -119,12 +119,14 @@ def grade_essay(actor: User, assignment: Assignment, item: EssayItem, levels: li
     # First grading only if the row is still ungraded when this UPDATE runs: a racing grader's
     # first grade turns this one into a regrade instead of counting the essay twice.
     first = (
-        db.session.execute(
-            update(AttemptAnswer)
-            .where(key, AttemptAnswer.score.is_(None))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        rowcount(
+            db.session.execute(
+                update(AttemptAnswer)
+                .where(key, AttemptAnswer.score.is_(None))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        )
         == 1
     )
     if first:

@@ -81,7 +81,7 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
         # Canvas and Moodle would read a second, half-blank row as "clear these grades".
         for user_id, group in groupby(learners, key=lambda row: row[0]):
             rows = list(group)
-            mine: dict[int, list] = {}
+            mine: dict[int | None, list] = {}  # by assignment_id: a nullable column, though never None in this query
             while pending is not None and pending[0] < user_id:
                 pending = next(attempts, None)
             while pending is not None and pending[0] == user_id:

@@ -94,7 +94,7 @@ def export_data(user: User) -> dict[str, Any]:
     """Every row stored about the user, minus the password hash (a hash is not data about you)."""
     uid = user.id
     attempts = list(db.session.scalars(select(Attempt).where(Attempt.user_id == uid).order_by(Attempt.id)))
-    saved = {}
+    saved: dict[int, list[dict[str, Any]]] = {}
     if attempts:
         rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id.in_([a.id for a in attempts])))
         for row in rows:

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import clock, randomness
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer, ReviewCard
+from app.services import rowcount
 from app.services.learning import schedule
 from course import attempts as lifecycle
 from course.catalog import Course
@@ -161,12 +162,14 @@ def save_answer(attempt: Attempt, question: Question, response: Any, position: i
             "Time is up: this answer arrived after the time limit and was not saved. "
             "Your attempt was submitted with the answers saved before then."
         )
-    claimed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(position=position)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+            .values(position=position)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not claimed:
         db.session.rollback()
         db.session.refresh(attempt)
@@ -200,12 +203,14 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
     late = deadline is not None and now > deadline
     timed_out = timed_out or late
     closed = lifecycle.closed_at(deadline, now) if timed_out else now
-    claimed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=closed, timed_out=timed_out)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+            .values(submitted_at=closed, timed_out=timed_out)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not claimed:
         db.session.rollback()
         db.session.refresh(attempt)

@@ -100,7 +100,7 @@ def plan(assignment: Assignment, question_id: str, course: Course) -> Plan:
     )
     found = list(db.session.execute(stmt))
     # The other questions' stored scores, summed per attempt in one query (not one per attempt).
-    others: dict[int, float] = {
+    others: dict[int, float | None] = {  # SUM of only NULL scores (ungraded essays) is NULL
         attempt_id: total
         for attempt_id, total in db.session.execute(
             select(AttemptAnswer.attempt_id, func.sum(AttemptAnswer.score))

@@ -82,7 +82,12 @@ def held_questions(user_id: int) -> dict[str, Hold]:
             if (
                 previous is None
                 or _RANK[hold.reason] > _RANK[previous.reason]
-                or (hold.reason == previous.reason == "after_due" and hold.until > previous.until)
+                or (
+                    hold.reason == previous.reason == "after_due"
+                    and hold.until is not None  # always set on an "after_due" hold; the checks are for the type checker
+                    and previous.until is not None
+                    and hold.until > previous.until
+                )
             ):
                 held[qid] = hold
     return held

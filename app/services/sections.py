@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import clock
 from app.extensions import db
 from app.models import Enrollment, RetiredJoinCode, Role, Section, SectionRemoval, User
-from app.services import audit
+from app.services import audit, rowcount
 from app.timezones import is_zone
 
 # No 0/O or 1/I/L: codes are read aloud and typed from a projector.
@@ -135,7 +135,7 @@ def remove(actor: User, section: Section, user_id: int) -> None:
     """Take a student off the roster and keep them off until re-admitted (their answers stay theirs; audited)."""
     # The delete's row count decides, so a double click removes (and audits) once.
     if (
-        db.session.execute(delete(Enrollment).where(Enrollment.section_id == section.id, Enrollment.user_id == user_id)).rowcount
+        rowcount(db.session.execute(delete(Enrollment).where(Enrollment.section_id == section.id, Enrollment.user_id == user_id)))
         != 1
     ):
         db.session.rollback()
@@ -149,14 +149,14 @@ def remove(actor: User, section: Section, user_id: int) -> None:
 def readmit(actor: User, section: Section, user_id: int) -> User:
     """Lift a removal and put the student back on the roster (audited); return the student."""
     stmt = delete(SectionRemoval).where(SectionRemoval.section_id == section.id, SectionRemoval.user_id == user_id)
-    if db.session.execute(stmt).rowcount != 1:
+    if rowcount(db.session.execute(stmt)) != 1:
         db.session.rollback()
         raise SectionError("That student was not removed from this section.")
     if db.session.get(Enrollment, (section.id, user_id)) is None:
         db.session.add(Enrollment(section_id=section.id, user_id=user_id, joined_at=clock.now()))
     audit.record(actor.id, "roster.readmit", f"section {section.id}", user_id=user_id)
     db.session.commit()
-    return db.session.get(User, user_id)
+    return db.session.get_one(User, user_id)  # the removal row's foreign key kept the user
 
 
 def new_join_code(actor: User, section: Section) -> str:
@@ -195,12 +195,14 @@ def hand_over(actor: User, section: Section, instructor_id: int) -> User:
     if target is None or not target.active or not target.has_role(Role.INSTRUCTOR) or target.id == previous:
         raise SectionError("Choose an active instructor other than the one who runs the section.")
     # Conditional on the owner the admin saw, so two admins at once cannot both record a hand-over from them.
-    moved = db.session.execute(
-        update(Section)
-        .where(Section.id == section.id, Section.instructor_id == previous)
-        .values(instructor_id=target.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    moved = rowcount(
+        db.session.execute(
+            update(Section)
+            .where(Section.id == section.id, Section.instructor_id == previous)
+            .values(instructor_id=target.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if moved != 1:
         db.session.rollback()
         raise SectionError("The section changed hands meanwhile; look again before handing it over.")

@@ -19,6 +19,7 @@ from app import clock
 from app.devices import device_label
 from app.extensions import db
 from app.models import User, UserSession
+from app.services import rowcount
 
 TOUCH_EVERY = timedelta(seconds=60)  # last-seen is written at most once a minute per session
 
@@ -101,7 +102,7 @@ def end_all(user_id: int, keep_token: str | None = None) -> int:
     stmt = delete(UserSession).where(UserSession.user_id == user_id)
     if keep_token:
         stmt = stmt.where(UserSession.id != digest(keep_token))
-    ended = db.session.execute(stmt).rowcount
+    ended = rowcount(db.session.execute(stmt))
     db.session.commit()
     return ended
 
@@ -116,8 +117,10 @@ def of_user(user_id: int) -> list[UserSession]:
 def purge_expired(idle: timedelta, absolute: timedelta) -> int:
     """Delete every session past its idle or absolute timeout (for cron); return how many."""
     now = clock.now()
-    ended = db.session.execute(
-        delete(UserSession).where((UserSession.last_seen_at <= now - idle) | (UserSession.created_at <= now - absolute))
-    ).rowcount
+    ended = rowcount(
+        db.session.execute(
+            delete(UserSession).where((UserSession.last_seen_at <= now - idle) | (UserSession.created_at <= now - absolute))
+        )
+    )
     db.session.commit()
     return ended

@@ -106,9 +106,9 @@ def remove_student(section_id: int):
     """Remove a student from the roster; they cannot join again until re-admitted."""
     section = section_or_404(section_id)
     form = RemoveForm()
-    if form.validate_on_submit() and _row_id(form.user_id.data) is not None:
+    if form.validate_on_submit() and (user_id := _row_id(form.user_id.data)) is not None:
         try:
-            sections.remove(current_user, section, _row_id(form.user_id.data))
+            sections.remove(current_user, section, user_id)
             flash("Student removed from the section. They cannot join it again unless you re-admit them.", "success")
         except sections.SectionError as exc:
             flash(str(exc), "error")
@@ -121,9 +121,9 @@ def readmit_student(section_id: int):
     """Put a removed student back on the roster."""
     section = section_or_404(section_id)
     form = ReadmitForm()
-    if form.validate_on_submit() and _row_id(form.user_id.data) is not None:
+    if form.validate_on_submit() and (user_id := _row_id(form.user_id.data)) is not None:
         try:
-            student = sections.readmit(current_user, section, _row_id(form.user_id.data))
+            student = sections.readmit(current_user, section, user_id)
             flash(f"{student.email} is back on the roster.", "success")
         except sections.SectionError as exc:
             flash(str(exc), "error")
@@ -249,7 +249,7 @@ def regrade_question(assignment_id: int, question_id: str):
 def _roster_user(section: Section, raw: str | None) -> User:
     if not raw or not raw.isdigit() or not assignments.is_enrolled(int(raw), section.id):
         abort(404)
-    return db.session.get(User, int(raw))
+    return db.session.get_one(User, int(raw))  # the enrolment's foreign key keeps the user
 
 
 @bp.route("/assignments/<int:assignment_id>/extension", methods=["POST"])

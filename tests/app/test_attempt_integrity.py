@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Assignment, Attempt, AttemptAnswer
 from app.services import assignments, quizzes
 from app.services.content import get_course
-from tests.app.test_teaching import classroom, create_assignment, post, student_starts, submit_attempt  # noqa: F401
+from tests.app.test_teaching import classroom, create_assignment, post, student_starts, submit_attempt  # noqa: F401 - classroom is a pytest fixture, taken by name as a test argument
 from tests.conftest import T0, csrf_from, together
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Attempt, AttemptAnswer, AuditLog, Role
 from tests.app.test_attempt_integrity import known_index, save_right, swap_course
-from tests.app.test_teaching import classroom, post, student_starts, submit_attempt  # noqa: F401
+from tests.app.test_teaching import classroom, post, student_starts, submit_attempt  # noqa: F401 - classroom is a pytest fixture, taken by name as a test argument
 from tests.conftest import Auth, make_user
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Answer, Attempt
 from tests.app.test_attempt_integrity import known_index, save_right
-from tests.app.test_teaching import classroom, student_starts, submit_attempt  # noqa: F401
+from tests.app.test_teaching import classroom, student_starts, submit_attempt  # noqa: F401 - classroom is a pytest fixture, taken by name as a test argument
 from tests.conftest import T0, csrf_from, practice_token_from, together
 
 

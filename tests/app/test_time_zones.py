@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from app import create_app
 from app.extensions import db
 from app.models import Assignment, Extension, Section
-from tests.app.test_teaching import classroom, create_assignment, post  # noqa: F401
+from tests.app.test_teaching import classroom, create_assignment, post  # noqa: F401 - classroom is a pytest fixture, taken by name as a test argument
 from tests.conftest import Auth, base_config, csrf_from, make_user
 
 MOSCOW = timezone(timedelta(hours=3))
