@@ -54,6 +54,8 @@ def live_app(database_url: str):
             **base_config(database_url),
             "LESSONS_DIR": str(REAL_COURSE / "lessons"),
             "QUESTION_BANK": str(REAL_COURSE / "question_bank.yaml"),
+            # Every journey logs in from 127.0.0.1 against one server; the limits have their own tests.
+            "LOGIN_RATE_LIMIT": "100 per minute;1000 per hour",
         }
     )
 

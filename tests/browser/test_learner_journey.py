@@ -38,6 +38,14 @@ def fill(page: Page, question, right: bool) -> None:
         rights = [p.right for p in question.pairs]
         for i, pair in enumerate(question.pairs):
             page.locator(f"#match-{i}").select_option(pair.right if right else rights[(i + 1) % len(rights)])
+    elif t == "cloze":
+        for i, blank in enumerate(question.blanks):
+            field = page.locator(f"[name=blank-{i}]")
+            wrong = blank.options[0] if blank.dropdown else "no idea"
+            if blank.dropdown:
+                field.select_option(blank.answer if right else wrong)
+            else:
+                field.fill(blank.answer if right else wrong)
     elif t == "ordering":
         for i in range(len(question.sequence)):
             label = page.locator(f"label[for=pos-{i}]").inner_text()
