@@ -94,6 +94,16 @@ def restore(data: dict[str, Any]) -> Question:
     return parse_question(data)
 
 
+# Optional evidence keys added after grades were first stored: unset, they leave a version's digest
+# as it was, so adding the key to the schema does not make every graded question look edited.
+_LATER_EVIDENCE_KEYS = ("speaker",)
+
+
 def question_hash(question: Question) -> str:
     """A digest of the question's content: two versions differ exactly when their hashes do."""
-    return hashlib.sha256(json.dumps(snapshot(question), sort_keys=True).encode()).hexdigest()
+    data = snapshot(question)
+    for evidence in data.get("evidence", []):
+        for key in _LATER_EVIDENCE_KEYS:
+            if evidence.get(key) is None:
+                evidence.pop(key, None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -119,10 +119,13 @@ class GlossaryTerm(Frozen):
 
 
 class Evidence(Frozen):
-    """A verbatim passage of a reading that settles a question."""
+    """A verbatim passage of a reading that settles a question, and who speaks in it."""
 
     source: NonEmpty
     quote: NonEmpty
+    # Who the quoted words belong to when it is not the reading's author: a quoted person or
+    # organisation ("Sergei Chemezov", "Toloka", "a Yandex spokesperson"). None: the author speaks.
+    speaker: NonEmpty | None = None
 
 
 class Choice(Frozen):

@@ -99,3 +99,20 @@ def test_any_content_change_changes_the_hash_but_the_file_line_does_not():
     question = single_choice()
     assert question_hash(question.model_copy(update={"line": 99})) == question_hash(question)
     assert question_hash(question.model_copy(update={"explanation": "Another reason."})) != question_hash(question)
+
+
+def test_a_version_digest_ignores_an_unset_evidence_speaker_but_not_a_set_one():
+    import hashlib
+    import json
+
+    from course.attempts import question_hash, snapshot
+    from course.model import Evidence
+
+    question = single_choice()
+    # The digest graded attempts were stored with, before evidence could name a speaker.
+    stored = snapshot(question)
+    for evidence in stored["evidence"]:
+        evidence.pop("speaker")
+    assert question_hash(question) == hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()
+    spoken = question.model_copy(update={"evidence": [Evidence(source="s", quote="a b c d e", speaker="Toloka")]})
+    assert question_hash(spoken) != question_hash(question)
