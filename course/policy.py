@@ -12,12 +12,14 @@ class BankPolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    min_total: int = Field(180, ge=0)
+    min_total: int = Field(260, ge=0)
     min_per_source_lesson: int = Field(30, ge=0)
     min_synthesis: int = Field(20, ge=0)
     min_per_type: int = Field(10, ge=0)
     max_remember_share: float = Field(0.5, ge=0, le=1)
     min_analyze_evaluate_share: float = Field(0.2, ge=0, le=1)
+    min_apply_share: float = Field(0.15, ge=0, le=1)
+    max_longest_key_share: float = Field(0.35, ge=0, le=1)
     max_key_position_share: float = Field(0.35, ge=0, le=1)
     min_synthesis_sources: int = Field(2, ge=1)
     min_quote_words: int = Field(5, ge=1)

@@ -233,6 +233,7 @@ def check_evidence(report: Report, bank_path: Path) -> list[Problem]:
                         q.id,
                     )
                 )
+        problems += [Problem(path, q.line, message, q.id) for message in attribution_problems(q)]
         if q.lesson in multi_source and len(q.sources) < report.policy.min_synthesis_sources:
             problems.append(
                 Problem(
@@ -243,6 +244,46 @@ def check_evidence(report: Report, bank_path: Path) -> list[Problem]:
                 )
             )
     return problems
+
+
+_ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
+
+
+def attribution_problems(question: Question) -> list[str]:
+    """A prompt that says "according to ..." must name every third party whose words its evidence quotes.
+
+    Otherwise the question would credit the reading's author with what, say, a company spokesperson
+    said: the attribution error this course teaches students to spot.
+    """
+    if not _ACCORDING_TO.search(question.prompt):
+        return []
+    prompt = question.prompt.casefold()
+    problems = []
+    for number, evidence in enumerate(question.evidence, start=1):
+        if evidence.speaker is None:
+            continue
+        names = [w for w in re.findall(r"[\w’'-]+", evidence.speaker) if len(w) >= 4 and w[0].isupper()] or [evidence.speaker]
+        if not any(name.casefold() in prompt for name in names):
+            problems.append(
+                f"the prompt says 'according to' but evidence {number} is the words of {evidence.speaker}, "
+                "whom the prompt does not name; attribute the claim to them (e.g. 'according to "
+                f"{evidence.speaker}, as the author reports')"
+            )
+    return problems
+
+
+def longest_keys(questions: list[Question]) -> dict[str, tuple[list[str], int]]:
+    """Per lesson: the single-choice questions whose key is strictly the longest choice, and how many there are."""
+    found: dict[str, tuple[list[str], int]] = {}
+    for q in questions:
+        if not isinstance(q, SingleChoice):
+            continue
+        ids, count = found.get(q.lesson, ([], 0))
+        key = next(c for c in q.choices if c.correct)
+        if all(len(key.text) > len(c.text) for c in q.choices if c is not key):
+            ids = [*ids, q.id]
+        found[q.lesson] = (ids, count + 1)
+    return found
 
 
 def check_balance(report: Report, bank_path: Path) -> list[Problem]:
@@ -288,6 +329,15 @@ def check_balance(report: Report, bank_path: Path) -> list[Problem]:
                     f"{bloom['remember']}/{total} questions are 'remember'; at most {policy.max_remember_share:.0%} may be",
                 )
             )
+        if bloom["apply"] / total < policy.min_apply_share:
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"{bloom['apply']}/{total} questions are 'apply' (a new case judged with the reading); "
+                    f"at least {policy.min_apply_share:.0%} must be",
+                )
+            )
         higher = bloom["analyze"] + bloom["evaluate"]
         if higher / total < policy.min_analyze_evaluate_share:
             problems.append(
@@ -295,6 +345,16 @@ def check_balance(report: Report, bank_path: Path) -> list[Problem]:
                     path,
                     None,
                     f"{higher}/{total} questions are 'analyze' or 'evaluate'; at least {policy.min_analyze_evaluate_share:.0%} must be",
+                )
+            )
+    for lesson_id, (ids, count) in sorted(longest_keys(questions).items()):
+        if count and len(ids) / count > policy.max_longest_key_share:
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"lesson {lesson_id}: the key is strictly the longest choice in {len(ids)}/{count} single-choice questions; "
+                    f"at most {policy.max_longest_key_share:.0%} may be, or length gives the key away ({', '.join(ids)})",
                 )
             )
     positions = key_positions(questions)
@@ -395,6 +455,8 @@ def summary_table(report: Report) -> str:
         f"analyze+evaluate: {(bloom['analyze'] + bloom['evaluate']) / total:.0%} (min {report.policy.min_analyze_evaluate_share:.0%})",
         f"difficulty 1/2/3: {diff[1]}/{diff[2]}/{diff[3]}   synthesis questions (2+ sources): {synthesis}",
         "single-choice key positions: " + ", ".join(f"{p}: {c} ({c / keyed:.0%})" for p, c in sorted(positions.items())),
+        "keys that are strictly the longest choice, per lesson: "
+        + ", ".join(f"{lesson} {len(ids)}/{count}" for lesson, (ids, count) in sorted(longest_keys(qs).items())),
     ]
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ class LessonProgress:
     answered: int  # distinct questions answered at least once
     questions: int
     mastered: int  # objectives mastered
-    objectives: int
+    objectives: int  # objectives that questions assess (an overview's may have none)
 
 
 def mastery_for(user_id: int, course: Course) -> dict[str, Mastery]:
@@ -39,10 +39,12 @@ def lesson_progress(user_id: int, course: Course, mastery: dict[str, Mastery] | 
     mastery = mastery if mastery is not None else mastery_for(user_id, course)
     done = completed_lessons(user_id)
     counts = answer_counts(user_id)
+    assessed = assessed_objectives(course)
     result = {}
     for lesson in course.lessons:
-        questions = course.questions_for(lesson.id)
-        objectives = [o.id for o in lesson.meta.objectives]
+        questions = course.practice_questions_for(lesson.id)
+        # An objective no question assesses cannot be mastered: it is not counted (it is not "0 of 4" forever).
+        objectives = [o.id for o in lesson.meta.objectives if o.id in assessed]
         result[lesson.id] = LessonProgress(
             lesson.id,
             lesson.id in done,
@@ -52,6 +54,11 @@ def lesson_progress(user_id: int, course: Course, mastery: dict[str, Mastery] | 
             len(objectives),
         )
     return result
+
+
+def assessed_objectives(course: Course) -> set[str]:
+    """The objectives that practice questions assess (mastery is measured on these only)."""
+    return {q.objective for q in course.self_graded}
 
 
 def weakest_objectives(mastery: dict[str, Mastery], limit: int = 3) -> list[Mastery]:

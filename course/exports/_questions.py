@@ -118,10 +118,15 @@ def escape_markdown(text: str) -> str:
 
 
 def general_feedback(question: Question) -> str:
-    """The explanation plus each evidence quote with its source, as Markdown."""
+    """The explanation plus each evidence quote with its source (and speaker, when not the author), as Markdown."""
     lines = [question.explanation.strip(), "", "**Evidence**", ""]
-    lines += [f"- “{escape_markdown(e.quote)}” ({escape_markdown(e.source)})" for e in question.evidence]
+    lines += [f"- “{escape_markdown(e.quote)}” ({escape_markdown(cite(e.source, e.speaker))})" for e in question.evidence]
     return "\n".join(lines)
+
+
+def cite(source: str, speaker: str | None) -> str:
+    """Where a quote comes from: the reading id, after the speaker when a third party speaks."""
+    return f"{speaker}, quoted in {source}" if speaker else source
 
 
 def fraction_text(percent: float) -> str:

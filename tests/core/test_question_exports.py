@@ -16,6 +16,7 @@ import pytest
 from course.bank import load_bank
 from course.exports._questions import (
     accepted_answers,
+    cite,
     escape_markdown,
     multiple_response_weights,
     nearest_fraction,
@@ -263,7 +264,9 @@ def check_gift(questions: list) -> dict[str, dict]:
         assert g["general"].startswith(q.explanation)
         shown = to_plain(g["general"])  # what Moodle shows once it renders the Markdown
         for evidence in q.evidence:
-            assert f"{words(evidence.quote)}” ({evidence.source})" in shown  # verbatim, * and [ ] included
+            assert (
+                f"{words(evidence.quote)}” ({cite(evidence.source, evidence.speaker)})" in shown
+            )  # verbatim, * and [ ] included
         if q.type == "single_choice":
             assert g["single"] is True
             assert [a["text"] for a in g["answers"]] == [c.text for c in q.choices]
@@ -410,7 +413,7 @@ def check_moodle(questions: list) -> dict[str, ET.Element]:
             assert _plain_html(el.findtext("questiontext/text")) == to_plain(q.prompt)
         general = _plain_html(el.findtext("generalfeedback/text"))
         assert general.startswith(to_plain(q.explanation))
-        assert all(f"{words(e.quote)}” ({e.source})" in general for e in q.evidence)
+        assert all(f"{words(e.quote)}” ({cite(e.source, e.speaker)})" in general for e in q.evidence)
         answers = _graded(el)
         if q.type != "ordering":
             assert all(allowed(f) for f, _ in answers), q.id
@@ -589,7 +592,7 @@ def check_qti(questions: list) -> dict[str, ET.Element]:
         assert general.startswith(to_plain(q.explanation))
         if q.type == "essay":
             assert all(to_plain(c.criterion) in general for c in q.rubric)
-        assert all(f"{words(e.quote)}” ({e.source})" in general for e in q.evidence)
+        assert all(f"{words(e.quote)}” ({cite(e.source, e.speaker)})" in general for e in q.evidence)
         linked = {d.get("linkrefid") for d in item.iter(f"{{{NS['q']}}}displayfeedback")}
         assert linked == set(feedback), "every itemfeedback is displayed by some respcondition"
         if q.type in {"single_choice", "multiple_response", "true_false"}:

@@ -34,6 +34,17 @@ BANK_RULES = {
     "too_much_remember": (None, None, "1/2 questions are 'remember'; at most 40% may be"),
     "too_little_analysis": (None, None, "1/2 questions are 'analyze' or 'evaluate'; at least 60% must be"),
     "key_position_crowded": (None, None, "choice 2 is the key of 1/1 single-choice questions"),
+    "key_is_the_longest_choice": (
+        None,
+        None,
+        "lesson 01-demo: the key is strictly the longest choice in 1/1 single-choice questions",
+    ),
+    "too_little_apply": (None, None, "0/2 questions are 'apply'"),
+    "attribution_to_the_wrong_speaker": (
+        17,
+        "demo-002",
+        "evidence 1 is the words of City officials, whom the prompt does not name",
+    ),
     "bad_policy_key": (2, "policy", "min_totl: unknown key"),
     "malformed_yaml": (7, None, "malformed YAML: did not find expected ',' or ']' (in the construct opened on line 6)"),
     "wrong_top_level": (1, None, "top level must be a mapping with 'version: 1' and a 'questions:' list"),
@@ -113,7 +124,8 @@ def test_the_real_course_validates_and_meets_the_issue_counts():
     report = validate(ROOT / "question_bank.yaml", ROOT / "lessons")
     assert report.problems == [], "\n".join(str(p) for p in report.problems)
     qs = report.questions
-    assert len(qs) >= 180 and len(report.glossary) >= 30
+    assert len(qs) >= 260 and len(report.glossary) >= 30
+    assert sum(q.bloom == "apply" for q in qs) / len(qs) >= 0.15
     assert {lesson.id for lesson in report.lessons} >= {"00-overview", "06-synthesis"} and len(report.lessons) == 7
     table = summary_table(report)
-    assert "TOTAL" in table and "single-choice key positions" in table
+    assert "TOTAL" in table and "single-choice key positions" in table and "strictly the longest choice" in table
