@@ -328,7 +328,7 @@ BANK_TYPES = [q.type for q in BANK]
 
 
 def test_real_bank_has_every_type():
-    assert len(BANK) == 238
+    assert len(BANK) == 291
     assert set(BANK_TYPES) == {
         "single_choice",
         "multiple_response",
