@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -120,6 +121,37 @@ def validate_course(bank: Path | None, lessons: Path | None) -> None:
 
     code = run_cli(bank or Path(current_app.config["QUESTION_BANK"]), lessons or Path(current_app.config["LESSONS_DIR"]))
     raise SystemExit(code)
+
+
+@course_cli.command("coverage")
+@click.option("--reading", "reading_id", default=None, help="One reading's id (default: every reading).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+def coverage_map(reading_id: str | None, fmt: str) -> None:
+    """Print the coverage map: each reading's numbered paragraphs, the questions citing them, the class facility."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+    from app.teach.coverage import facility_everywhere
+    from course.coverage import coverage, to_text, write_csv
+
+    course = get_course()
+    if reading_id is not None and reading_id not in course.reading_by_id:
+        # Before any query: a typo is answered at once, as a usage error (exit 2), whatever the database's state.
+        raise click.UsageError(f"No reading {reading_id!r}. Known readings: {', '.join(course.reading_by_id)}.")
+    try:
+        facility = facility_everywhere(course)
+    except SQLAlchemyError:
+        # The map itself is content only: without a migrated database it still answers, minus facility.
+        db.session.rollback()
+        click.echo("note: no facility figures (the database is not ready: flask --app app db upgrade).", err=True)
+        facility = {}
+    readings = coverage(course, facility, [reading_id] if reading_id else None)
+    if fmt == "csv":
+        buffer = io.StringIO()  # a few hundred rows: built whole, then echoed like the text table
+        write_csv(readings, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(to_text(readings))
 
 
 export_cli = AppGroup("export", help="Export grades and questions.")
