@@ -10,16 +10,48 @@ from app.services import item_analysis
 from app.services.content import get_course
 from app.services.grades import grade_rows, sections_for
 from app.teach.views import TEACHERS, assignment_or_404, bp, section_or_404
+from course.analytics import SMALL_SAMPLE, ItemStats
 from course.exports.formats import QUESTION_FORMATS
 from course.exports.grades import FORMATS, export_csv
+from course.model import Question
+from course.qtypes import type_of
+
+
+def shown_flags(item: ItemStats) -> tuple[str, ...]:
+    """The flags the sample can support: none below SMALL_SAMPLE responses, where any estimate is too uncertain."""
+    return () if item.n < SMALL_SAMPLE else item.flags
+
+
+def options_of(question: Question | None) -> list[tuple[str, bool]]:
+    """Each option's text and whether it is a key, in the order item analysis counts them (choice types only)."""
+    if question is None:
+        return []
+    keys = type_of(question).item_info(question).keys
+    if hasattr(question, "choices"):
+        texts = [choice.text for choice in question.choices]
+    elif question.type == "true_false":
+        texts = ["True", "False"]  # TrueFalseType counts True as option 0
+    else:
+        return []
+    return [(text, i in keys) for i, text in enumerate(texts)]
 
 
 def _stats_page(stats, title: str, back=None):
     course = get_course()
     flagged_only = request.args.get("flagged") == "1"
-    items = [i for i in stats.items if i.flags] if flagged_only else list(stats.items)
+    rows = [(item, shown_flags(item)) for item in stats.items]
+    if flagged_only:
+        rows = [(item, flags) for item, flags in rows if flags]
     return render_template(
-        "teach/items.html", stats=stats, items=items, title=title, course=course, back=back, flagged_only=flagged_only
+        "teach/items.html",
+        stats=stats,
+        rows=rows,
+        title=title,
+        course=course,
+        back=back,
+        flagged_only=flagged_only,
+        small_sample=SMALL_SAMPLE,
+        options_of=options_of,
     )
 
 
