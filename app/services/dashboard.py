@@ -19,8 +19,52 @@ BINS = 10
 
 
 @dataclass(frozen=True)
+class ObjectiveColumn:
+    """One heatmap column: an objective some machine-graded question assesses."""
+
+    id: str
+    number: int
+    verb: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        """A short, readable column label: its number in the lesson and the objective's verb."""
+        return f"O{self.number} {self.verb}"
+
+
+@dataclass(frozen=True)
+class LessonColumns:
+    """A lesson's group of heatmap columns."""
+
+    id: str
+    title: str
+    objectives: tuple[ObjectiveColumn, ...]
+
+
+def heatmap_columns(course: Course) -> list[LessonColumns]:
+    """The heatmap's columns, grouped by lesson in unit order; objectives no machine-graded question assesses are left out.
+
+    Mastery comes only from machine-graded answers (practice, review, self-tests and graded
+    attempts), so an objective without such a question (an overview lesson's, say) could only
+    ever show "not started".
+    """
+    assessed = {q.objective for q in course.self_graded}
+    groups = []
+    for lesson in course.lessons:
+        columns = tuple(
+            ObjectiveColumn(o.id, number, o.text.split(maxsplit=1)[0].strip(",.:;"), o.text)
+            for number, o in enumerate(lesson.meta.objectives, start=1)
+            if o.id in assessed
+        )
+        if columns:
+            groups.append(LessonColumns(lesson.id, lesson.title, columns))
+    return groups
+
+
+@dataclass(frozen=True)
 class LearnerRow:
-    """One learner on the dashboard."""
+    """One learner on the dashboard, with mastery of every assessed objective."""
 
     user: User
     mastery: dict[str, Mastery]
@@ -29,17 +73,37 @@ class LearnerRow:
 
     @property
     def mastered_share(self) -> float:
-        """Share of the unit's objectives mastered."""
+        """Share of the assessed objectives mastered."""
         return sum(1 for m in self.mastery.values() if m.status == "mastered") / (len(self.mastery) or 1)
+
+    @property
+    def mean_score(self) -> float:
+        """Mean mastery score over the assessed objectives, an objective never answered counting 0."""
+        return sum(m.score for m in self.mastery.values()) / (len(self.mastery) or 1)
+
+    @property
+    def need(self) -> tuple[float, int, str]:
+        """Sort key, most in need first: lowest mean score, then fewer answers (less evidence), then email."""
+        return (self.mean_score, self.answers, self.user.email)
 
 
 BELOW_MASTERY_SHARE = 0.5  # a started learner with fewer than half the objectives mastered needs attention
 
 
+def weakest_first(learners: list[LearnerRow]) -> list[LearnerRow]:
+    """Started learners by need (lowest mean score, then fewer answers), then those not started, by email.
+
+    Learners who have not started have no evidence to rank; they are listed apart under "Not
+    started", and at the end of the heatmap so its top rows show who tried and is struggling.
+    """
+    started = sorted((r for r in learners if r.started), key=lambda r: r.need)
+    return started + sorted((r for r in learners if not r.started), key=lambda r: r.user.email)
+
+
 def needs_attention(learners: list[LearnerRow]) -> tuple[list[LearnerRow], list[LearnerRow]]:
-    """Learners who have not started, and started learners below mastery (furthest behind first)."""
+    """Learners who have not started, and started learners below mastery, most in need first."""
     not_started = [r for r in learners if not r.started]
-    below = sorted((r for r in learners if r.started and r.mastered_share < BELOW_MASTERY_SHARE), key=lambda r: r.mastered_share)
+    below = sorted((r for r in learners if r.started and r.mastered_share < BELOW_MASTERY_SHARE), key=lambda r: r.need)
     return not_started, below
 
 
@@ -66,10 +130,10 @@ def completion(section_id: int, course: Course, size: int) -> list[tuple[str, st
     return [(lesson.id, lesson.title, done.get(lesson.id, 0), size) for lesson in course.lessons]
 
 
-def learner_rows(section_id: int, course: Course) -> list[LearnerRow]:
-    """Every enrolled learner with mastery per objective, from one query of their answers."""
-    users = roster_users(section_id)
-    objectives = [o.id for lesson in course.lessons for o in lesson.meta.objectives]
+def learner_rows(section_id: int, course: Course, users: list[User] | None = None) -> list[LearnerRow]:
+    """Every enrolled learner with mastery per assessed objective, weakest first, in three queries whatever the roster's size."""
+    users = roster_users(section_id) if users is None else users
+    objectives = [o.id for group in heatmap_columns(course) for o in group.objectives]
     by_user: dict[int, list[ScoredAnswer]] = defaultdict(list)
     if users:
         stmt = (
@@ -87,20 +151,25 @@ def learner_rows(section_id: int, course: Course) -> list[LearnerRow]:
             .distinct()
         )
     )
-    return [
+    rows = [
         LearnerRow(
             u, mastery_by_objective(by_user[u.id], objectives), len(by_user[u.id]), bool(by_user[u.id]) or u.id in attempted
         )
         for u in users
     ]
+    return weakest_first(rows)
 
 
 def histogram(
-    section_id: int, assignment: Assignment, records: assignment_service.ClassRecords | None = None
+    section_id: int,
+    assignment: Assignment,
+    records: assignment_service.ClassRecords | None = None,
+    users: list[User] | None = None,
 ) -> tuple[list[int], int, int]:
     """Counts of final scores in ten 10%-wide bins, plus how many are graded and missing."""
     records = records or assignment_service.class_records(assignment)
-    finals = [records.final_points(assignment, user.id)[0] for user in roster_users(section_id)]
+    users = roster_users(section_id) if users is None else users
+    finals = [records.final_points(assignment, user.id)[0] for user in users]
     graded = [p / assignment.points for p in finals if p is not None and assignment.points]
     return score_histogram(graded, BINS), len(graded), sum(1 for p in finals if p is None)
 

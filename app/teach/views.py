@@ -294,13 +294,15 @@ def dashboard_page(section_id: int):
     """Completion per lesson, score distributions, the mastery heatmap and who needs help."""
     section = section_or_404(section_id)
     course = get_course()
-    learners = dashboard.learner_rows(section.id, course)
-    histograms = [(a, *dashboard.histogram(section.id, a)) for a in assignments.of_section(section.id)]
+    users = dashboard.roster_users(section.id)  # loaded once, for the heatmap and every histogram
+    learners = dashboard.learner_rows(section.id, course, users)
+    histograms = [(a, *dashboard.histogram(section.id, a, users=users)) for a in assignments.of_section(section.id)]
     not_started, below = dashboard.needs_attention(learners)
     return render_template(
         "teach/dashboard.html",
         section=section,
         course=course,
+        columns=dashboard.heatmap_columns(course),
         learners=learners,
         histograms=histograms,
         completion=dashboard.completion(section.id, course, len(learners)),
