@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -9,16 +12,48 @@ from wtforms.fields.choices import SelectChoice
 from app import clock
 from app.extensions import db
 from app.forms import CSRFForm
-from app.models import Assignment
+from app.models import Assignment, Section
 from app.quiz.forms import MockQuizForm
 from app.security import logged_in
 from app.services import assignments, quizzes, release
 from app.services.content import get_course
+from app.timezones import local_time, utc_to_local
 from course.grading import correct_response, grade
 from course.presentation import present
 from course.responses import ResponseError, form_values, parse_response
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+
+
+def time_left(seconds: float) -> str:
+    """The time left, rounded UP to whole minutes: "1 minute left" until the last second (countdown.js does the same)."""
+    if seconds <= 0:
+        return "time is up"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''} left"
+    hours, rest = divmod(minutes, 60)
+    if hours >= 48:
+        return f"more than {hours // 24} days left"
+    return f"{hours} hours" + (f" {rest} minute{'s' if rest != 1 else ''}" if rest else "") + " left"
+
+
+def _clock(attempt, deadline: datetime, now: datetime) -> dict:
+    """The deadline as the learner reads it: in the section's zone (a self-test has none: UTC, named)."""
+    zone_name = None
+    if attempt.assignment_id is not None:
+        assignment = db.session.get(Assignment, attempt.assignment_id)
+        section = db.session.get(Section, assignment.section_id) if assignment is not None else None
+        zone_name = section.time_zone if section is not None else None
+    same_day = utc_to_local(deadline, zone_name).date() == utc_to_local(now, zone_name).date()  # type: ignore[union-attr]
+    seconds = (deadline - now).total_seconds()
+    return {
+        "deadline_iso": deadline.isoformat(timespec="milliseconds"),
+        "now_iso": now.isoformat(timespec="milliseconds"),
+        "submit_by": local_time(deadline, zone_name, "%H:%M" if same_day else "%Y-%m-%d %H:%M"),
+        "left": time_left(seconds),
+        "low": seconds <= 300,
+    }
 
 
 def _attempt_or_404(attempt_id: int):
@@ -73,6 +108,7 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
     shown = present(question, attempt.seed)
     saved = quizzes.saved_responses(attempt, questions)
     values = typed if typed is not None else form_values(question, shown, saved.get(question.id))
+    now, deadline = clock.now(), clock.aware(attempt.deadline)
     return render_template(
         "quiz/take.html",
         attempt=attempt,
@@ -84,8 +120,7 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
         saved=saved,
         form=CSRFForm(),
         course=course,
-        now=clock.now(),
-        deadline=clock.aware(attempt.deadline),
+        timer=_clock(attempt, deadline, now) if deadline is not None else None,
         error=error,
     ), 422 if error else 200
 

@@ -161,7 +161,7 @@ def test_changing_answers_after_submit_is_refused_and_changes_nothing(app, clien
 def test_the_server_enforces_the_time_limit(app, client, student, fixed_clock):
     attempt_id = start(client, minutes="10")
     ids = attempt_row(app, attempt_id).question_ids
-    assert "10 min left" in client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
+    assert "10 minutes left" in client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
     fixed_clock["now"] = T0 + timedelta(minutes=9)
     save(client, attempt_id, 0, **right_fields(ids[0]))
     token = csrf_from(client.get(f"/quiz/attempts/{attempt_id}?q=1").get_data(as_text=True))  # page open in time
