@@ -286,6 +286,8 @@ class Section(Model):
         String(64), default="UTC", server_default="UTC"
     )  # IANA name, for entering and showing times
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the instructor archives the section: no new members or attempts; its data and grades stay.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Enrollment(Model):
