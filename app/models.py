@@ -346,6 +346,9 @@ class Assignment(Model):
     answers_policy: Mapped[str] = mapped_column(String(20), default="after_due")  # after_submit | after_due | never
     grace_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")  # answers this late still count
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when an instructor archives an assignment that has attempts (one without is deleted instead):
+    # learners no longer see or start it; its grades stay in every export.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Extension(Model):
