@@ -391,3 +391,33 @@ class AuditLog(Model):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     detail: Mapped[Any] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class Contest(Model):
+    """A learner's challenge to one question they answered: the reason, the paragraph that supports it, the outcome.
+
+    It points at the graded attempt (an assignment or self-test) or the practice answer it is about;
+    `section_id` says whose queue it sits in (none: admins only). Accepting or dropping regrades through
+    the audited path (`app.services.contests`); the row keeps the instructor's response for the learner.
+    """
+
+    __tablename__ = "contest"
+    __table_args__ = (
+        Index("ix_contest_section_status", "section_id", "status"),
+        Index("ix_contest_user_created", "user_id", "created_at"),
+        CheckConstraint("status IN ('open', 'rejected', 'accepted', 'dropped')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    question_id: Mapped[str] = mapped_column(String(80), index=True)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"), nullable=True, index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="SET NULL"), nullable=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id", ondelete="SET NULL"), nullable=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    paragraph: Mapped[str | None] = mapped_column(String(120), nullable=True)  # "reading-id#p12"
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    response: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    resolver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

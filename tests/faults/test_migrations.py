@@ -125,6 +125,23 @@ STEPS = {
     "0007": {
         "user_session": {"id": "0" * 64, "user_id": 1, "device": "Firefox on Linux", "created_at": NOW, "last_seen_at": NOW},
     },
+    "0012": {
+        "contest": {
+            "id": 1,
+            "user_id": 1,
+            "question_id": "goode-2020-001",
+            "attempt_id": 1,
+            "answer_id": None,
+            "section_id": 1,
+            "reason": "Paragraph 3 says otherwise.",
+            "paragraph": "goode-2020#p3",
+            "status": "open",
+            "response": None,
+            "resolver_id": None,
+            "created_at": NOW,
+            "resolved_at": None,
+        },
+    },
 }
 
 
