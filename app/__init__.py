@@ -55,11 +55,12 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import data_views, session_views  # noqa: F401 - add the data-rights and session routes to the auth blueprint
     from app.auth.views import bp as auth_bp
     from app.classes.views import bp as classes_bp
+    from app.learn import contests as learner_contests  # noqa: F401 - add the learners' contest routes to the learn blueprint
     from app.learn.views import bp as learn_bp
     from app.main.views import bp as main_bp
     from app.practice.views import bp as practice_bp
     from app.quiz.views import bp as quiz_bp
-    from app.teach import coverage, grading, questions, reports  # noqa: F401 - add the coverage, grading, question-browser and report routes to the teach blueprint
+    from app.teach import contests, coverage, grading, questions, reports  # noqa: F401 - add the contest queue, coverage, grading, question-browser and report routes to the teach blueprint
     from app.teach.views import bp as teach_bp
 
     for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, classes_bp, teach_bp, admin_bp):

@@ -20,6 +20,7 @@ from app.models import (
     Attempt,
     AttemptAnswer,
     AuditLog,
+    Contest,
     Enrollment,
     Extension,
     LessonCompletion,
@@ -179,6 +180,19 @@ def export_data(user: User) -> dict[str, Any]:
             }
             for a in attempts
         ],
+        "contests": [
+            {
+                "question_id": c.question_id,
+                "attempt_id": c.attempt_id,
+                "reason": c.reason,
+                "paragraph": c.paragraph,
+                "status": c.status,
+                "response": c.response,
+                "sent_at": _iso(c.created_at),
+                "resolved_at": _iso(c.resolved_at),
+            }
+            for c in db.session.scalars(select(Contest).where(Contest.user_id == uid).order_by(Contest.id))
+        ],
         "sessions": [
             {"device": s.device, "signed_in_at": _iso(s.created_at), "last_used_at": _iso(s.last_seen_at)}
             for s in db.session.scalars(select(UserSession).where(UserSession.user_id == uid).order_by(UserSession.created_at))
@@ -243,6 +257,8 @@ def export_csv(user: User) -> str:
         writer.writerow(
             safe_row(["score_override", o["at"], f"assignment {o['assignment_id']}", "", "", o["points"], o["reason"]])
         )
+    for c in data["contests"]:
+        writer.writerow(safe_row(["contest", c["sent_at"], c["question_id"], c["status"], c["reason"], "", c["response"] or ""]))
     for a in data["attempts"]:
         writer.writerow(
             safe_row(["attempt", a["started_at"], a["title"], a["kind"], "", a["score"], f"submitted={a['submitted_at']}"])
@@ -302,6 +318,7 @@ def delete_account(user: User) -> None:
         Extension,
         ScoreOverride,
         UserSession,
+        Contest,
     ):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(delete(User).where(User.id == uid))

@@ -16,7 +16,7 @@ from app.forms import CSRFForm
 from app.models import Role
 from app.randomness import new_seed
 from app.security import role_required
-from app.services import item_analysis
+from app.services import contests, item_analysis
 from app.services.content import get_course
 from app.teach.reports import options_of, shown_flags
 from app.teach.views import TEACHERS, bp
@@ -191,6 +191,7 @@ def question_page(question_id: str):
         everyone=current_user.has_role(Role.ADMIN),
         small_sample=SMALL_SAMPLE,
         difficulties=DIFFICULTIES,
+        contest_count=contests.counts(current_user, [question.id]).get(question.id, {"open": 0, "all": 0}),
     )
 
 

@@ -6,7 +6,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
 from app.security import role_required
-from app.services import item_analysis
+from app.services import contests, item_analysis
 from app.services.content import get_course
 from app.services.grades import grade_rows, sections_for
 from app.teach.views import TEACHERS, assignment_or_404, bp, section_or_404
@@ -52,6 +52,7 @@ def _stats_page(stats, title: str, back=None):
         flagged_only=flagged_only,
         small_sample=SMALL_SAMPLE,
         options_of=options_of,
+        contest_counts=contests.counts(current_user),
     )
 
 

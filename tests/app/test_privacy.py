@@ -24,6 +24,7 @@ PRIVACY_PAGE = {
     "extension": "Extensions your instructor gave you",
     "score_override": "Score overrides your instructor made",
     "user_session": "Your signed-in sessions",
+    "contest": "Questions you contested",
 }
 EXPORT_KEYS = {
     "users": "account",
@@ -37,6 +38,7 @@ EXPORT_KEYS = {
     "score_override": "score_overrides",
     "section_removal": "section_removals",
     "user_session": "sessions",
+    "contest": "contests",
 }
 
 
