@@ -110,6 +110,9 @@ def _enrolled_assignment_or_404(assignment_id: int) -> tuple[Assignment, Section
 def start_page(assignment_id: int):
     """Say what an attempt involves before the clock runs; nothing starts until the learner presses Start."""
     assignment, section = _enrolled_assignment_or_404(assignment_id)
+    if refused := sections.starting_refused(section):  # archived: an attempt in progress resumes from the list
+        flash(refused, "error")
+        return redirect(url_for("classes.my_assignments"))
     quizzes.close_expired([assignment.id], current_user.id)
     now = clock.now()
     row = _summary(assignment, section, current_user.id, now)
@@ -126,9 +129,12 @@ def start_page(assignment_id: int):
 @logged_in
 def start(assignment_id: int):
     """Start an attempt at an assignment (or say why not); an attempt in progress is resumed."""
-    assignment, _section = _enrolled_assignment_or_404(assignment_id)
+    assignment, section = _enrolled_assignment_or_404(assignment_id)
     if not CSRFForm().validate_on_submit():
         abort(400)
+    if refused := sections.starting_refused(section):
+        flash(refused, "error")
+        return redirect(url_for("classes.my_assignments"))
     try:
         attempt = assignments.start_attempt(current_user, assignment, get_course())
     except assignments.AssignmentError as exc:

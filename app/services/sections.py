@@ -1,4 +1,6 @@
-"""Sections: create, join with a code, roster, remove and re-admit, new codes, hand-over; instructors see only their own.
+"""Sections: create, rename, archive, join with a code, roster, remove and re-admit, new codes, hand-over.
+
+Instructors see only their own sections.
 
 A removal is a `SectionRemoval` row next to the enrollment it ended, so every query that reads
 `enrollment` (rosters, grades, dashboards) keeps meaning "members now"; joining checks the removal.
@@ -94,6 +96,8 @@ def join(user: User, code: str) -> Section:
         return section
     if db.session.get(SectionRemoval, (section.id, user.id)) is not None:
         raise SectionError(f"You were removed from {section.name}. If you should be in it, ask your instructor to re-admit you.")
+    if section.archived_at is not None:
+        raise SectionError(f"{section.name} is archived: it takes no new students. If you should be in it, ask your instructor.")
     if retired is not None:
         raise SectionError("That code has been replaced by a new one. Ask your instructor for the current code.")
     db.session.add(Enrollment(section_id=section.id, user_id=user.id, joined_at=clock.now()))
@@ -102,6 +106,52 @@ def join(user: User, code: str) -> Section:
     except IntegrityError:  # a double click raced the first join
         db.session.rollback()
     return section
+
+
+def rename(actor: User, section: Section, name: str, term: str) -> None:
+    """Change the section's name and term (audited, before and after; codes, roster and grades stay)."""
+    name, term = name.strip(), term.strip()
+    if not name:
+        raise SectionError("Give the section a name.")
+    before = {"name": section.name, "term": section.term}
+    if before == {"name": name, "term": term}:
+        return
+    section.name, section.term = name, term
+    audit.record(actor.id, "section.rename", f"section {section.id}", before=before, after={"name": name, "term": term})
+    db.session.commit()
+
+
+def set_archived(actor: User, section: Section, archived: bool) -> bool:
+    """Archive a section (no new members or attempts; data and grades kept) or bring it back; audited.
+
+    Return False when it already was in that state (a double click), so the caller can say so.
+    """
+    # Conditional on the state the instructor saw, so a double click archives (and audits) once.
+    stmt = update(Section).where(Section.id == section.id)
+    stmt = stmt.where(Section.archived_at.is_(None)) if archived else stmt.where(Section.archived_at.is_not(None))
+    when = clock.now() if archived else None
+    if rowcount(db.session.execute(stmt.values(archived_at=when).execution_options(synchronize_session=False))) != 1:
+        db.session.rollback()
+        db.session.refresh(section)
+        return False
+    set_committed_value(section, "archived_at", when)
+    audit.record(actor.id, "section.archive" if archived else "section.unarchive", f"section {section.id}")
+    db.session.commit()
+    return True
+
+
+def starting_refused(section: Section) -> str | None:
+    """Why a learner cannot start this section's assignments now (it is archived), or None."""
+    if section.archived_at is None:
+        return None
+    return f"{section.name} is archived: its assignments can no longer be started. Your past attempts and grades are kept."
+
+
+def enrolled_student(section: Section, user_id: int) -> User | None:
+    """The student, if they are on the section's roster now."""
+    if db.session.get(Enrollment, (section.id, user_id)) is None:
+        return None
+    return db.session.get(User, user_id)
 
 
 def roster(section: Section) -> list[tuple[User, Enrollment]]:
