@@ -60,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.practice.views import bp as practice_bp
     from app.quiz.views import bp as quiz_bp
-    from app.teach import contests, coverage, grading, questions, reports, roster  # noqa: F401 - add the contest queue, coverage, grading, question-browser, report and roster routes to the teach blueprint
+    from app.teach import assignments_admin, contests, coverage, grading, questions, reports, roster  # noqa: F401 - add the assignment life cycle, contest queue, coverage, grading, question-browser, report and roster routes to the teach blueprint
     from app.teach.views import bp as teach_bp
 
     for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, classes_bp, teach_bp, admin_bp):

@@ -100,7 +100,12 @@ def my_assignments():
 
 def _enrolled_assignment_or_404(assignment_id: int) -> tuple[Assignment, Section]:
     assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or not assignments.is_enrolled(current_user.id, assignment.section_id):
+    # An archived assignment is hidden from learners and cannot be started: it does not exist for them.
+    if (
+        assignment is None
+        or assignment.archived_at is not None
+        or not assignments.is_enrolled(current_user.id, assignment.section_id)
+    ):
         abort(404)
     return assignment, db.session.get_one(Section, assignment.section_id)
 

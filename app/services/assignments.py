@@ -163,6 +163,8 @@ def start_attempt(user: User, assignment: Assignment, course: Course) -> Attempt
     now = clock.now()
     if not is_enrolled(user.id, assignment.section_id):
         raise AssignmentError("You are not in this assignment's section.")
+    if assignment.archived_at is not None:
+        raise AssignmentError("This assignment is archived: it can no longer be started.")
     if now < clock.aware(assignment.opens_at):
         raise AssignmentError("This assignment is not open yet.")
     quizzes.close_expired([assignment.id], user.id)
@@ -321,12 +323,12 @@ def override(actor: User, assignment: Assignment, user_id: int, new_points: floa
 
 
 def for_student(user_id: int) -> list[tuple[Assignment, Section]]:
-    """Every assignment of the student's sections, soonest due first."""
+    """Every assignment of the student's sections, soonest due first (archived ones are hidden)."""
     stmt = (
         select(Assignment, Section)
         .join(Section, Section.id == Assignment.section_id)
         .join(Enrollment, Enrollment.section_id == Section.id)
-        .where(Enrollment.user_id == user_id)
+        .where(Enrollment.user_id == user_id, Assignment.archived_at.is_(None))
         .order_by(Assignment.due_at)
     )
     return [(a, s) for a, s in db.session.execute(stmt)]

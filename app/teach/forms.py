@@ -136,3 +136,10 @@ class NewCodeForm(FlaskForm):
     """Replace a section's join code; the old one stops working."""
 
     submit = SubmitField("New join code")
+
+
+class DuplicateForm(FlaskForm):
+    """Copy an assignment's settings into this or another section the instructor runs."""
+
+    section_id = SelectField("Copy into section", choices=[])
+    submit = SubmitField("Duplicate")
