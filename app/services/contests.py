@@ -237,7 +237,7 @@ def _submitted_rows(assignment: Assignment, question_id: str) -> list[tuple[Atte
 
 
 def _record_change(
-    actor: User, target: str, attempt: Attempt, question_id: str, before: float, after: float, total_before: float
+    actor: User, target: str, attempt: Attempt, question_id: str, before: float, after: float | None, total_before: float
 ) -> None:
     audit.record(
         actor.id,
@@ -319,11 +319,13 @@ def drop(actor: User, contest: Contest, response: str | None) -> int:
     for attempt, row in rows:
         before, total_before = (row.score or 0.0) if row else 0.0, attempt.score or 0.0
         attempt.question_ids = [q for q in attempt.question_ids if q != contest.question_id]
+        if row is not None and row.score is None and row.response is not None and attempt.pending_grading > 0:
+            attempt.pending_grading -= 1  # an essay awaiting grading no longer holds the attempt back
         if row is not None:  # the answer goes with the question, so no total, regrade or statistic counts it again
             db.session.delete(row)
             db.session.flush()
         attempt.score = _total(attempt)
-        _record_change(actor, target, attempt, contest.question_id, before, 0.0, total_before)
+        _record_change(actor, target, attempt, contest.question_id, before, None, total_before)  # after: no longer counted
     audit.record(
         actor.id,
         "regrade",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Answer, Role
-from app.services import accounts, assignments, learning, quizzes, sections
+from app.services import accounts, assignments, contests, learning, quizzes, sections
 from app.services.content import get_course
 from tests.conftest import PASSWORD
 
@@ -50,6 +50,10 @@ def world(app):
         attempt = quizzes.start_mock(student.id, course, quizzes.MockSettings(("01-demo",), 3, None))
         learning.record_answer(student.id, course.question_by_id["demo-005"], "activists", "practice")
         answer_id = db.session.scalar(select(Answer.id))
+        answer = db.session.get(Answer, answer_id)
+        contest = contests.open_for_answer(
+            student, answer, course.question_by_id["demo-005"], course, "Activists fits too.", None
+        )
         return {
             "section_id": section.id,
             "assignment_id": assignment.id,
@@ -59,6 +63,7 @@ def world(app):
             "question_id": "demo-005",
             "reading_id": "demo-source",
             "answer_id": answer_id,
+            "contest_id": contest.id,
             "code": section.join_code,
             "fmt": "canvas",
         }
