@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import clock, randomness
 from app.models import Assignment
-from app.services.assignments import pool
+from app.services.assignments import assignment_pool
 from course import attempts as lifecycle
 from course.catalog import Course
 from course.drawing import draw
@@ -78,7 +78,7 @@ def read(token: str | None, assignment: Assignment, user_id: int) -> Preview | N
 def questions(preview: Preview, assignment: Assignment, course: Course) -> list[Question]:
     """The questions in the order a learner's attempt with this seed would draw them."""
     return draw(
-        pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types),
+        assignment_pool(course, assignment),
         assignment.num_questions,
         preview.seed,
     )

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock, randomness
 from app.extensions import db
-from app.models import Assignment, Attempt, Enrollment, Extension, ScoreOverride, Section, User
+from app.models import Assignment, Attempt, Contest, Enrollment, Extension, ScoreOverride, Section, User
 from app.services import audit
 from course import attempts as lifecycle
 from course import gradebook
@@ -61,6 +61,23 @@ def pool(course: Course, lesson_ids, objective_ids, question_types) -> list[Ques
         for q in course.questions
         if q.lesson in lesson_ids and (not objective_ids or q.objective in objective_ids) and q.type in types
     ]
+
+
+def dropped_questions(assignment_id: int) -> set[str]:
+    """Questions an instructor dropped from the assignment by resolving a contest: later attempts do not draw them."""
+    stmt = (
+        select(Contest.question_id)
+        .join(Attempt, Attempt.id == Contest.attempt_id)
+        .where(Attempt.assignment_id == assignment_id, Contest.status == "dropped")
+    )
+    return set(db.session.scalars(stmt))
+
+
+def assignment_pool(course: Course, assignment: Assignment) -> list[Question]:
+    """What an attempt at the assignment draws from: its settings' pool less the questions dropped from it."""
+    dropped = dropped_questions(assignment.id)
+    candidates = pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types)
+    return [q for q in candidates if q.id not in dropped]
 
 
 def check_settings(course: Course, s: AssignmentSettings) -> None:
@@ -181,9 +198,7 @@ def start_attempt(user: User, assignment: Assignment, course: Course) -> Attempt
     if assignment.attempts_allowed and number > assignment.attempts_allowed:
         raise AssignmentError("You have used every attempt this assignment allows.")
     seed = randomness.new_seed()
-    questions = draw(
-        pool(course, assignment.lesson_ids, assignment.objective_ids, assignment.question_types), assignment.num_questions, seed
-    )
+    questions = draw(assignment_pool(course, assignment), assignment.num_questions, seed)
     deadline = lifecycle.deadline_for(now, due, assignment.time_limit_minutes, extension.extra_minutes if extension else 0)
     attempt = Attempt(
         user_id=user.id,

@@ -215,6 +215,11 @@ def test_dropping_recomputes_every_attempt_over_the_questions_left(app, client, 
     results = ann.get(f"/quiz/attempts/{contested['attempts'][0]}/results").get_data(as_text=True)
     assert "Score: <strong>100%</strong>" in results and "(1 of 1 marks)" in results
     assert "the question no longer counts" in ann.get("/contests").get_data(as_text=True)
+    # Attempts started after the drop do not draw the question either.
+    again = student_starts(ann, contested["quiz"]).headers["Location"]
+    with app.app_context():
+        later = db.session.get(Attempt, int(again.rsplit("/", 1)[1]))
+        assert later.id not in contested["attempts"] and contested["numeric"] not in later.question_ids
 
 
 def test_practice_feedback_links_to_a_contest_and_counts_show_to_instructors(app, client, contested):
