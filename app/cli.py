@@ -154,7 +154,7 @@ def coverage_map(reading_id: str | None, fmt: str) -> None:
         click.echo(to_text(readings))
 
 
-export_cli = AppGroup("export", help="Export grades and questions.")
+export_cli = AppGroup("export", help="Export grades, questions and the unit.")
 
 
 @export_cli.command("grades")
@@ -201,6 +201,23 @@ def export_questions(fmt: str, out: Path) -> None:
     out.write_bytes(data)
     note = f" ({skipped} questions have no equivalent there and were left out; see docs/question-exports.md)" if skipped else ""
     click.echo(f"Wrote {count} questions as {fmt} to {out}{note}.")
+
+
+@export_cli.command("cartridge")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write (.imscc).")
+def export_cartridge(out: Path) -> None:
+    """Write the whole unit as an IMS Common Cartridge 1.1 for Canvas or Moodle (docs/cartridge.md)."""
+    from app.services.cartridge import unit_cartridge
+    from course.exports.cartridge import carried
+
+    course = get_course()
+    out.write_bytes(unit_cartridge())
+    quizzes = sum(1 for lesson in course.lessons if carried(course, lesson.id))
+    held = sum(len(carried(course, lesson.id)) for lesson in course.lessons)
+    click.echo(
+        f"Wrote {out}: {len(course.lessons)} lessons, {len(course.readings)} readings, the glossary and {quizzes} quizzes "
+        f"holding {held} of {len(course.questions)} questions (the rest are listed in the package; see docs/cartridge.md)."
+    )
 
 
 @click.command("demo")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from app.forms import CSRFForm
@@ -234,3 +234,12 @@ def question_preview(question_id: str):
         error=error,
         qtype=type_of(question),
     ), 400 if error else 200
+
+
+@bp.route("/cartridge/unit.imscc")
+@role_required(*TEACHERS)
+def cartridge_download():
+    """Download the whole unit (lessons, readings, glossary, a quiz per lesson) as a Common Cartridge for an LMS."""
+    from app.services.cartridge import FILENAME, MIME, unit_cartridge
+
+    return Response(unit_cartridge(), mimetype=MIME, headers={"Content-Disposition": f'attachment; filename="{FILENAME}"'})
