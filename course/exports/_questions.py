@@ -112,6 +112,20 @@ def to_plain(text: str) -> str:
     return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", to_html(text)))).strip()
 
 
+def has_markup(text: str) -> bool:
+    """Whether a Markdown snippet renders to more than plain text (emphasis, links, paragraphs, line breaks)."""
+    return "<" in to_inline_html(text)
+
+
+def plain_or_html(text: str) -> tuple[str, bool]:
+    """The snippet as plain text when it has no markup, else as inline HTML; and whether it is HTML.
+
+    Targets that keep a plain copy of HTML text, or show a text field as it is, get "Belt & Road"
+    rather than "Belt &amp; Road".
+    """
+    return (to_inline_html(text), True) if has_markup(text) else (to_plain(text), False)
+
+
 def escape_markdown(text: str) -> str:
     """Quote verbatim text inside Markdown: emphasis, code and link characters stay literal."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
@@ -201,6 +215,39 @@ def _decimal_text(value: Decimal) -> str:
 def unit_note(unit: str | None) -> str:
     """A line for targets that cannot read a unit after the number."""
     return f"\n\n*Type the number only, without the unit ({unit}).*" if unit else ""
+
+
+def question_tags(question: Question) -> list[str]:
+    """The tags a Moodle import gives a question: lesson, objective, readings cited, Bloom level, difficulty.
+
+    The lesson and objective ids are written as they are (``02-marat-2018``, ``02-marat-2018.o3``); the
+    other tags say what they are (``reading-marat-2018``, ``bloom-analyze``, ``difficulty-2``), so a
+    question bank filtered by tag reads without a legend.
+    """
+    readings = [f"reading-{source}" for source in sorted(question.sources)]
+    return [question.lesson, question.objective, *readings, f"bloom-{question.bloom}", f"difficulty-{question.difficulty}"]
+
+
+def unit_forms(unit: str) -> list[str]:
+    """The unit as written, then its singular when it is a plural in -s ("cameras" -> "camera").
+
+    Oversight reads "1 camera" and "160000 cameras" alike; Moodle matches a unit only as listed, so
+    both forms are listed (each with multiplier 1).
+    """
+    forms = [unit]
+    if len(unit) > 1 and unit.endswith("s") and not unit.endswith("ss"):
+        forms.append(unit[:-1])
+    return forms
+
+
+def separator_note(answer: float) -> str:
+    """A line for Moodle's numerical type, which refuses a thousands separator in what a learner types."""
+    if abs(answer) < 1000:
+        return ""
+    written = number_text(answer)
+    if "e" in written:  # 1e+16: no learner types that with separators
+        return ""
+    return f"\n\n*Type the number without separators: {written}, not {format(Decimal(written), ',')}.*"
 
 
 def ordering_instruction() -> str:

@@ -70,6 +70,10 @@ def _gift(questions: list[Question]) -> bytes:
     return to_gift(questions).encode("utf-8")
 
 
+def _gift_legacy(questions: list[Question]) -> bytes:
+    return to_gift(questions, legacy=True).encode("utf-8")
+
+
 QUESTION_FORMATS: dict[str, QuestionFormat] = {
     f.name: f
     for f in (
@@ -92,7 +96,22 @@ QUESTION_FORMATS: dict[str, QuestionFormat] = {
             _moodle_xml,
         ),
         QuestionFormat(
-            "gift", "GIFT", "txt", "text/plain; charset=utf-8", "Moodle: Question bank › Import › GIFT format", "to_gift", _gift
+            "gift",
+            "GIFT",
+            "txt",
+            "text/plain; charset=utf-8",
+            "Moodle 4.4 or later: Question bank › Import › GIFT format",
+            "to_gift",
+            _gift,
+        ),
+        QuestionFormat(
+            "gift-legacy",
+            "GIFT for Moodle before 4.4",
+            "txt",
+            "text/plain; charset=utf-8",
+            "Moodle 4.3 or older: Question bank › Import › GIFT format (ordering questions left out)",
+            "to_gift_legacy",
+            _gift_legacy,
         ),
     )
 }

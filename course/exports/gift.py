@@ -2,7 +2,12 @@
 
 Follows Moodle's own reader (``question/format/gift/format.php``, ``qformat_gift::readquestion``).
 Each question is ``::id::[markdown]prompt{answers####general feedback}``, questions are separated
-by a blank line and a ``$CATEGORY: $course$/Oversight/<lesson>`` line starts each lesson. Texts are
+by a blank line and a ``$CATEGORY: $course$/Oversight/<lesson>`` line starts each lesson. Right
+before each question, in its own block, a comment line ``// [id:<question id>] [tag:<lesson>]
+[tag:<objective>] [tag:reading-<id>] [tag:bloom-<level>] [tag:difficulty-<n>]`` gives Moodle (3.6+)
+the question's ID number and tags: ``readquestion`` collects the ``//`` lines of the question's
+block and ``extract_idnumber_and_tags_from_comment`` reads ``[id:...]`` and every ``[tag:...]``
+from them (``]`` escaped as ``\\]``). Texts are
 marked ``[markdown]`` so Moodle renders the bank's Markdown; choice texts and feedback inherit that
 format. Every text is escaped: ``\\ ~ = # { } :`` get a backslash and a line break becomes ``\\n``
 (GIFT ends a question at a blank line).
@@ -24,13 +29,19 @@ What each type maps to:
 - ``numeric`` -> numerical, ``{#answer:tolerance}``.
 - ``matching`` -> matching, ``=left -> right``; each distractor is ``= -> distractor`` (a right-hand
   option with no left item, Moodle's "extra answer").
-- ``ordering`` -> NOT IMPORTED. Moodle's GIFT reader has no ordering type. (The ordering question
-  type, a plugin and part of standard Moodle since 4.4, hooks a ``{>...}`` syntax into GIFT import,
-  but it reads the item lines unescaped and would take the general feedback for an item, so it
-  cannot carry our texts faithfully.) Each ordering question is written as a block of ``//``
-  comments (prompt and correct order) that Moodle skips; import it with the Moodle XML export.
+- ``ordering`` -> ordering (``qtype_ordering``, standard since Moodle 4.4), through the type's own
+  GIFT hook (``qtype_ordering::import_from_gift``): ``{>N ALL VERTICAL ABSOLUTE_POSITION SHOW none``,
+  then one item per line in the right order, then the general feedback and ``}``. Moodle gives
+  the hook the answer section (from the first ``{`` to the first ``}``, the ``####`` general
+  feedback already split off) and keeps each line as an item WITHOUT unescaping it, so items are
+  written unescaped: plain text, or inline HTML for an item whose Markdown has markup (the item's
+  text format is Moodle's "Moodle auto-format", which reads HTML). An item may therefore not contain ``}`` (the bank's schema refuses it), and
+  one with a backslash or a line break cannot be written (the question is left out, with a note).
+  The legacy variant (``to_gift(..., legacy=True)``, format ``gift-legacy``) is for sites before
+  4.4, which refuse the syntax: there each ordering question is a block of ``//`` comments
+  (prompt and correct order) that Moodle skips; import it with the Moodle XML export.
 
-What GIFT cannot represent: ordering; units on numbers (the unit is dropped and a line "Type the
+What GIFT cannot represent: ordering before Moodle 4.4; units on numbers (the unit is dropped and a line "Type the
 number only" is added to the prompt); Oversight's lenient short-answer matching beyond case and a
 leading "the" (punctuation, accents, typographic quotes); ``->`` inside a matching left item
 (written as ``→``) or inside an accepted short answer (that answer is left out, with a comment);
@@ -48,6 +59,7 @@ from course.exports._questions import (
     general_feedback,
     lesson_order,
     plain_markdown,
+    question_tags,
 )
 from course.model import Question
 
@@ -89,11 +101,22 @@ def answer(mark: str, body: str, feedback: str | None = None, guard: float | Non
     return line
 
 
+def _token(kind: str, value: str) -> str:
+    """``[id:value]`` or ``[tag:value]``, as Moodle's ``extract_idnumber_and_tags_from_comment`` reads it."""
+    return f"[{kind}:{' '.join(value.split()).replace(']', chr(92) + ']')}]"
+
+
+def id_and_tags(question: Question) -> str:
+    """The comment line that gives Moodle the question's ID number and its tags."""
+    return "// " + " ".join([_token("id", question.id), *(_token("tag", t) for t in question_tags(question))])
+
+
 def head(question: Question, prompt_extra: str = "") -> str:
-    """A comment naming the question, then ``::id::[markdown]prompt``."""
+    """Comments naming the question and giving its ID number and tags, then ``::id::[markdown]prompt``."""
     return (
         f"// {question.id} ({question.type}, objective {question.objective}, "
         f"difficulty {question.difficulty}, {question.bloom})\n"
+        f"{id_and_tags(question)}\n"
         f"::{escape(question.id)}::[markdown]{md(question.prompt + prompt_extra)}"
     )
 
@@ -123,16 +146,22 @@ def _not_imported(question: Question, reason: str, details: tuple[str, ...] = ()
     )
 
 
-def to_gift(questions: Iterable[Question]) -> str:
-    """The questions as one GIFT file (UTF-8 text), grouped into one category per lesson."""
+def to_gift(questions: Iterable[Question], legacy: bool = False) -> str:
+    """The questions as one GIFT file (UTF-8 text), grouped into one category per lesson.
+
+    ``legacy``: for Moodle before 4.4, which cannot import ordering from GIFT (those questions
+    become comments, with a note).
+    """
     from course.qtypes import type_of  # the type modules import this one for its helpers
 
     ordered = lesson_order(questions)
-    written = [(q, type_of(q).to_gift(q)) for q in ordered]
+    written = [(q, type_of(q).to_gift_legacy(q) if legacy else type_of(q).to_gift(q)) for q in ordered]
     skipped = sum(isinstance(body, Unsupported) for _, body in written)
+    target = "Moodle before 4.4: ordering questions are comments only" if legacy else "Moodle 4.4 or later"
     blocks = [
-        "// Oversight question bank, GIFT format for Moodle (Question bank > Import > GIFT format).\n"
+        f"// Oversight question bank, GIFT format for {target} (Question bank > Import > GIFT format).\n"
         f"// {len(ordered) - skipped} questions; {skipped} are comments only (GIFT cannot express them).\n"
+        "// Each question's ID number and tags are in the comment line [id:...] [tag:...] above it.\n"
         "// See docs/question-exports.md."
     ]
     lesson = None

@@ -3,8 +3,8 @@
 Follows Moodle's reader (``question/format/xml/format.php``, ``qformat_xml``) and, for ordering,
 the ``qtype_ordering`` importer and its test fixtures. The file is UTF-8 ``<quiz>``: before each
 lesson's questions a ``category`` pseudo-question switches to ``$course$/Oversight/<lesson>``; each
-question has ``name`` and ``idnumber`` = the question id, tags (lesson, objective, bloom level,
-difficulty), ``defaultgrade`` 1 and ``generalfeedback`` = the explanation plus every evidence quote
+question has ``name`` and ``idnumber`` = the question id, tags (lesson, objective, each reading
+cited, Bloom level, difficulty: :func:`course.exports._questions.question_tags`), ``defaultgrade`` 1 and ``generalfeedback`` = the explanation plus every evidence quote
 with its reading id.
 
 Text format: the bank's Markdown is converted to HTML with the ``markdown`` package (the same
@@ -27,8 +27,11 @@ What each type maps to:
 - ``short_answer`` -> ``shortanswer`` (case-insensitive): each accepted answer and its form
   with/without a leading "the" at 100; the wrong-answer feedback on a catch-all ``*`` answer at 0.
   A literal ``*`` in an answer is written ``\\*``.
-- ``numeric`` -> ``numerical``: the answer with its absolute ``tolerance``; the unit becomes an
-  optional Moodle unit (multiplier 1), so "160000 cameras" and "160000" are both read.
+- ``numeric`` -> ``numerical``: the answer with its absolute ``tolerance``, written without a
+  thousands separator (Moodle refuses one in an answer typed by a learner too, so a prompt whose
+  answer is 1000 or more says "type 160000, not 160,000"); the unit becomes an optional Moodle unit
+  (multiplier 1), listed as written and in the singular ("cameras", "camera"), so "160000 cameras",
+  "1 camera" and "160000" are all read.
 - ``matching`` -> ``matching``: one subquestion per pair; each distractor is a subquestion with
   empty text (Moodle's "extra answer"). Moodle shuffles the options.
 - ``ordering`` -> ``ordering`` (qtype_ordering: a plugin before Moodle 4.4, standard since 4.4):
@@ -37,8 +40,9 @@ What each type maps to:
   A Moodle older than 4.4 without the plugin rejects these questions; the rest still import.
 
 What Moodle XML cannot represent: Oversight's lenient short-answer matching beyond case and a
-leading "the" (punctuation, accents, typographic quotes, thousands separators other than the
-site's); singular forms of a unit ("1 camera"); Oversight's rule that an ordering answer with a
+leading "the" (punctuation, accents, typographic quotes); thousands separators in a typed number
+(Oversight reads "160,000", Moodle refuses it); units other than the one written and its singular in -s
+("people" has no "person"); Oversight's rule that an ordering answer with a
 repeated item scores 0 (Moodle's drag-and-drop cannot repeat one); links to the cited readings
 (evidence is cited as text: quote and reading id); glossary links (kept as plain words).
 """
@@ -54,6 +58,7 @@ from course.exports._questions import (
     fraction_text,
     general_feedback,
     lesson_order,
+    question_tags,
     to_html,
     to_inline_html,
     xml_safe,
@@ -102,7 +107,7 @@ def combined_feedback(indent: str = "    ") -> list[str]:
 
 
 def _header(question: Question, qtype: QuestionType) -> list[str]:
-    tags = [question.lesson, question.objective, f"bloom-{question.bloom}", f"difficulty-{question.difficulty}"]
+    tags = question_tags(question)
     return [
         "  " + _comment(f"{question.id} ({question.type})"),
         f'  <question type="{qtype.moodle_qtype(question)}">',

@@ -7,13 +7,28 @@ text2qti, whose templates were reverse-engineered from Canvas exports:
 
 - the zip holds ``imsmanifest.xml`` and one assessment ``<ident>/<ident>.xml``, listed in the
   manifest as a resource of type ``imsqti_xmlv1p2``;
+- exported from an assignment (``quiz=AssignmentQuiz(...)``), the package also carries
+  ``<ident>/assessment_meta.xml``, Canvas's quiz settings file as Canvas's own exporter writes it
+  (``generate_assessment_meta`` in ``lib/cc/qti/qti_generator.rb``; text2qti's template): title,
+  description, points possible, shuffle answers, scoring policy, allowed attempts, time limit,
+  whether results and answers are shown; the manifest lists it as a resource of type
+  ``associatedcontent/imscc_xmlv1p1/learning-application-resource`` that the assessment depends
+  on. The questions then sit in one question group, "pick N" with the points per question, as
+  Canvas writes a group (``add_group``): each attempt draws N of the pool, as the assignment
+  does. Without an assignment (the whole bank) there is no settings file and no group, as before;
 - the assessment is ``<questestinterop><assessment><section>`` with one ``<item>`` per question,
   ``ident`` and ``title`` = the question id;
-- ``<itemmetadata><qtimetadata>`` gives ``question_type``, ``points_possible`` (1.0) and
-  ``original_answer_ids``;
-- the prompt, choices and feedback are HTML (Markdown rendered with the ``markdown`` package),
-  entity-escaped inside ``<mattext texttype="text/html">``; dropdown options (matching's right
-  side) are plain text, as Canvas shows them;
+- ``<itemmetadata><qtimetadata>`` gives ``question_type``, ``points_possible`` (1.0, or the
+  assignment's points over its number of questions) and ``original_answer_ids``;
+- texts: Canvas's exporter (``html_mat_text``) writes ``texttype="text/plain"`` for a text without
+  HTML and ``text/html`` otherwise, and so does this one. A choice, a feedback, a matching left item
+  whose Markdown has no markup is written as plain text, unescaped ("Belt & Road"); Canvas's
+  importer keeps such text as it is. Text with markup, the prompt and the general feedback are
+  HTML (Markdown rendered with the ``markdown`` package) with ``&``, ``<``, ``>`` and ``"``
+  written as numeric references (``&#38;``): Canvas stores a plain copy of imported HTML with a
+  helper (``clear_html`` in ``qti_exporter/lib/qti/html_helper.rb``) that decodes numeric
+  references but DELETES named ones, so ``&amp;`` would lose the "&". Dropdown options (matching's
+  right side, blanks' options) are plain text, as Canvas shows them;
 - ``<resprocessing>`` declares ``SCORE`` (0-100) and sets it to 100 for the right answer;
 - feedback: ``general_fb`` (shown after any answer) = explanation + evidence, ``{answer id}_fb``
   per choice, ``general_incorrect_fb`` for a wrong short answer, each an ``<itemfeedback>``
@@ -48,7 +63,8 @@ differ in number (above); lenient short-answer matching beyond case and "the" (p
 accents, typographic quotes); units; per-pair feedback for matching (none in the bank anyway);
 links to the cited readings (evidence is cited as text: quote and reading id); glossary links
 (kept as plain words). Canvas always creates a quiz from a QTI import, plus a question bank
-named after it.
+named after it; the whole-bank export is meant for that bank (delete the quiz), an assignment's
+export for the quiz.
 """
 
 from __future__ import annotations
@@ -56,8 +72,11 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from html.entities import name2codepoint
 from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
@@ -66,6 +85,7 @@ from course.exports._questions import (
     Unsupported,
     general_feedback,
     lesson_order,
+    plain_or_html,
     to_html,
     xml_safe,
 )
@@ -75,12 +95,55 @@ QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 POINTS = "1.0"
 EXPORT_SEED = "export"  # fixed shuffle seed, so the same bank always gives the same file
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed timestamps: identical input gives identical bytes
+CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
+META_RESOURCE = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+# Oversight's counting rule -> Canvas's scoring policy ("first" has no Canvas equivalent; see AssignmentQuiz).
+SCORING_POLICIES = {"highest": "keep_highest", "last": "keep_latest", "average": "keep_average", "first": "keep_highest"}
+
+
+def numeric_references(html: str) -> str:
+    """Named character references as numeric ones (``&amp;`` -> ``&#38;``), which Canvas's plain copy keeps."""
+
+    def numeric(match: re.Match[str]) -> str:
+        code = name2codepoint.get(match.group(1))
+        return f"&#{code};" if code is not None else match.group(0)
+
+    return _NAMED_ENTITY.sub(numeric, html)
+
+
+@dataclass(frozen=True)
+class AssignmentQuiz:
+    """An assignment's settings, for a package that Canvas imports as that quiz (``assessment_meta.xml``).
+
+    ``attempts_allowed`` 0 means unlimited (Canvas: -1). ``counting`` is Oversight's rule: highest,
+    last and average become Canvas's keep_highest, keep_latest and keep_average; Canvas has no
+    "first attempt counts", so first becomes keep_highest (the docs say to check it).
+    """
+
+    title: str
+    points: float
+    num_questions: int
+    attempts_allowed: int = 1
+    time_limit_minutes: int | None = None
+    counting: str = "highest"
+    feedback_policy: str = "after_submit"
+    answers_policy: str = "after_due"
+    description: str = ""  # Markdown
+
+
+def _number(value: float) -> str:
+    """A number as Canvas reads it: 10, 2.5, 3.3333 (at most 4 decimals)."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 class QtiItem:
     """Builds one ``<item>``: presentation, response processing and feedback, in Canvas's order."""
 
-    def __init__(self, section: ET.Element, question: Question, question_type: str, ids: itertools.count[int]) -> None:
+    def __init__(
+        self, section: ET.Element, question: Question, question_type: str, ids: itertools.count[int], points: str = POINTS
+    ) -> None:
         self.question: Any = question  # the type module that fills the item reads its own fields
         self.qti_type, self.ids = question_type, ids
         self.item = ET.SubElement(section, "item", ident=question.id, title=question.id)
@@ -88,10 +151,11 @@ class QtiItem:
         meta = ET.SubElement(ET.SubElement(self.item, "itemmetadata"), "qtimetadata")
         self._meta = meta
         self._field("question_type", question_type)
-        self._field("points_possible", POINTS)
+        self._field("points_possible", points)
         self._answer_ids_field = self._field("original_answer_ids", "")
         self.presentation = ET.SubElement(self.item, "presentation")
-        self.feedback: list[tuple[str, str]] = []  # (ident, html), written after resprocessing
+        # (ident, text, is_html): HTML as it is, else Markdown written plain or as HTML (`rich`).
+        self.feedback: list[tuple[str, str, bool]] = []
 
     def _field(self, label: str, entry: str) -> ET.Element:
         field = ET.SubElement(self._meta, "qtimetadatafield")
@@ -105,10 +169,16 @@ class QtiItem:
 
     @staticmethod
     def material(parent: ET.Element, text: str, html: bool = True) -> None:
+        """``<material><mattext>``: HTML (named references made numeric) or plain text, unescaped."""
         mattext = ET.SubElement(ET.SubElement(parent, "material"), "mattext")
-        if html:
-            mattext.set("texttype", "text/html")
-        mattext.text = xml_safe(text)
+        mattext.set("texttype", "text/html" if html else "text/plain")
+        mattext.text = xml_safe(numeric_references(text) if html else text)
+
+    @staticmethod
+    def rich(parent: ET.Element, markdown_text: str) -> None:
+        """A Markdown snippet: plain text when it has no markup ("Belt & Road"), else inline HTML."""
+        text, is_html = plain_or_html(markdown_text)
+        QtiItem.material(parent, text, html=is_html)
 
     def start_processing(self, feedback_html: str | None = None) -> ET.Element:
         """``<resprocessing>`` with SCORE and the general feedback (explanation and evidence, unless given)."""
@@ -117,7 +187,7 @@ class QtiItem:
         ET.SubElement(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
         # General feedback first, shown whatever the answer (Canvas's "neutral comments").
         self.condition(processing, "Yes", feedback="general_fb").append(ET.Element("other"))
-        self.feedback.append(("general_fb", feedback_html or to_html(general_feedback(self.question))))
+        self.feedback.append(("general_fb", feedback_html or to_html(general_feedback(self.question)), True))
         return processing
 
     @staticmethod
@@ -141,9 +211,12 @@ class QtiItem:
 
     def finish(self) -> None:
         self._answer_ids_field.text = ",".join(self.answer_ids)
-        for ident, html in self.feedback:
+        for ident, text, is_html in self.feedback:
             flow = ET.SubElement(ET.SubElement(self.item, "itemfeedback", ident=ident), "flow_mat")
-            self.material(flow, html)
+            if is_html:
+                self.material(flow, text)
+            else:
+                self.rich(flow, text)
 
 
 def prompt(item: QtiItem, extra: str = "") -> None:
@@ -152,20 +225,20 @@ def prompt(item: QtiItem, extra: str = "") -> None:
 
 
 def choice_item(item: QtiItem, choices: list[tuple[str, bool, str]], multiple: bool) -> None:
-    """Shared by single choice, multiple response and true/false: (html, correct, feedback html)."""
+    """Shared by single choice, multiple response and true/false: (text, correct, feedback), as Markdown."""
     prompt(item)
     lid = ET.SubElement(item.presentation, "response_lid", ident="response1", rcardinality="Multiple" if multiple else "Single")
     render = ET.SubElement(lid, "render_choice")
     idents = []
-    for html, _, _ in choices:
+    for text, _, _ in choices:
         ident = item.new_id()
         idents.append(ident)
-        QtiItem.material(ET.SubElement(render, "response_label", ident=ident), html)
+        QtiItem.rich(ET.SubElement(render, "response_label", ident=ident), text)
     item.answer_ids = idents
     processing = item.start_processing()
     for ident, (_, _, feedback) in zip(idents, choices, strict=True):
         item.varequal(item.condition(processing, "Yes", feedback=f"{ident}_fb"), "response1", ident)
-        item.feedback.append((f"{ident}_fb", feedback))
+        item.feedback.append((f"{ident}_fb", feedback, False))
     right = item.condition(processing, "No", score="100")
     if multiple:
         both = ET.SubElement(right, "and")
@@ -186,12 +259,12 @@ def text_entry(item: QtiItem, decimal: bool) -> None:
 
 
 def dropdowns(item: QtiItem, lefts: list[str], rights: list[str], options: list[str]) -> None:
-    """Matching: one dropdown (``response_lid``) per left item, each listing every option."""
+    """Matching: one dropdown (``response_lid``) per left item (Markdown), each listing every option (plain text)."""
     option_ids = {text: item.new_id() for text in options}
     left_ids = [item.new_id() for _ in lefts]
     for left_id, left in zip(left_ids, lefts, strict=True):
         lid = ET.SubElement(item.presentation, "response_lid", ident=f"response_{left_id}", rcardinality="Single")
-        QtiItem.material(lid, left)
+        QtiItem.rich(lid, left)
         render = ET.SubElement(lid, "render_choice")
         for text in options:
             QtiItem.material(ET.SubElement(render, "response_label", ident=option_ids[text]), text, html=False)
@@ -243,8 +316,13 @@ def assessment_ident(title: str) -> str:
     return "oversight_" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:12]
 
 
-def assessment_xml(questions: Iterable[Question], title: str, ident: str) -> bytes:
-    """The ``<questestinterop>`` document: one assessment, one section, one item per question."""
+def assessment_xml(questions: Iterable[Question], title: str, ident: str, *, quiz: AssignmentQuiz | None = None) -> bytes:
+    """The ``<questestinterop>`` document: one assessment, one section, one item per question.
+
+    With ``quiz`` (an assignment's export) the assessment carries its attempts and time limit, and
+    the items sit in a question group that picks ``quiz.num_questions`` of them, each worth the
+    assignment's points over that number, as Canvas's exporter writes a group.
+    """
     root = ET.Element(
         "questestinterop",
         {
@@ -254,16 +332,24 @@ def assessment_xml(questions: Iterable[Question], title: str, ident: str) -> byt
         },
     )
     assessment = ET.SubElement(root, "assessment", ident=ident, title=xml_safe(title))
-    meta = ET.SubElement(ET.SubElement(assessment, "qtimetadata"), "qtimetadatafield")
-    ET.SubElement(meta, "fieldlabel").text = "cc_maxattempts"
-    ET.SubElement(meta, "fieldentry").text = "1"
+    meta = ET.SubElement(assessment, "qtimetadata")
+    if quiz is not None and quiz.time_limit_minutes:
+        _meta_field(meta, "qmd_timelimit", str(quiz.time_limit_minutes))
+    attempts = "1" if quiz is None else str(quiz.attempts_allowed) if quiz.attempts_allowed else "unlimited"
+    _meta_field(meta, "cc_maxattempts", attempts)
     section = ET.SubElement(assessment, "section", ident="root_section")
     from course.qtypes import type_of  # the type modules import this one for its helpers
 
+    ordered = lesson_order(questions)
+    points = POINTS
+    if quiz is not None:
+        pick = min(quiz.num_questions, len(ordered))
+        points = _number(quiz.points / pick) if pick else POINTS
+        section = _group(section, ident, pick, points)
     ids = itertools.count(1001)
-    for question in lesson_order(questions):
+    for question in ordered:
         qtype = type_of(question)
-        item = QtiItem(section, question, qtype.qti_type(question), ids)
+        item = QtiItem(section, question, qtype.qti_type(question), ids, points)
         if isinstance(qtype.to_qti(item), Unsupported):
             section.remove(item.item)
             continue
@@ -273,9 +359,76 @@ def assessment_xml(questions: Iterable[Question], title: str, ident: str) -> byt
     return document
 
 
-def manifest_xml(title: str, ident: str) -> bytes:
-    """``imsmanifest.xml``: one QTI 1.2 resource, the assessment file."""
+def _meta_field(meta: ET.Element, label: str, entry: str) -> None:
+    field = ET.SubElement(meta, "qtimetadatafield")
+    ET.SubElement(field, "fieldlabel").text = label
+    ET.SubElement(field, "fieldentry").text = entry
+
+
+def _group(section: ET.Element, ident: str, pick: int, points: str) -> ET.Element:
+    """A question group drawing ``pick`` questions worth ``points`` each (Canvas's ``add_group`` shape)."""
+    group = ET.SubElement(section, "section", ident=f"{ident}_pool", title="Questions drawn at random")
+    selection = ET.SubElement(ET.SubElement(group, "selection_ordering"), "selection")
+    ET.SubElement(selection, "selection_number").text = str(pick)
+    ET.SubElement(ET.SubElement(selection, "selection_extension"), "points_per_item").text = points
+    return group
+
+
+def assessment_meta_xml(quiz: AssignmentQuiz, ident: str, pool_size: int) -> bytes:
+    """``assessment_meta.xml``: the Canvas quiz settings of an assignment, as Canvas's own exporter writes them."""
+    root = ET.Element(
+        "quiz",
+        {
+            "identifier": ident,
+            "xmlns": CANVAS_NS,
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:schemaLocation": f"{CANVAS_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd",
+        },
+    )
+    pick = min(quiz.num_questions, pool_size)
+    drawn = (
+        f"Each attempt draws {pick} of these {pool_size} questions at random."
+        if pick < pool_size
+        else f"Every attempt has these {pool_size} questions, in a random order."
+    )
+    description = (quiz.description.strip() + "\n\n" if quiz.description.strip() else "") + drawn
+    hide = "always" if quiz.feedback_policy == "never" else ""
+    settings = [
+        ("title", xml_safe(quiz.title)),
+        ("description", numeric_references(to_html(description))),
+        ("shuffle_answers", "true"),
+        ("scoring_policy", SCORING_POLICIES.get(quiz.counting, "keep_highest")),
+        ("hide_results", hide),
+        ("quiz_type", "assignment"),
+        ("points_possible", _number(quiz.points)),
+        ("show_correct_answers", "false" if quiz.answers_policy == "never" or hide else "true"),
+        ("allowed_attempts", str(quiz.attempts_allowed) if quiz.attempts_allowed else "-1"),
+        ("one_question_at_a_time", "true"),  # Oversight shows one question per page, and lets learners go back
+        ("cant_go_back", "false"),
+        ("available", "false"),  # imported unpublished: the instructor checks dates and publishes
+    ]
+    if quiz.time_limit_minutes:
+        settings.insert(8, ("time_limit", str(quiz.time_limit_minutes)))
+    for tag, value in settings:
+        ET.SubElement(root, tag).text = value
+    ET.indent(root)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+def manifest_xml(title: str, ident: str, with_meta: bool = False) -> bytes:
+    """``imsmanifest.xml``: one QTI 1.2 resource, the assessment file (and its Canvas settings file)."""
     href = f"{ident}/{ident}.xml"
+    meta_id, meta_href = f"{ident}_meta", f"{ident}/assessment_meta.xml"
+    dependency = f"\n      <dependency identifierref={quoteattr(meta_id)}/>" if with_meta else ""
+    meta_resource = (
+        f"""
+    <resource identifier={quoteattr(meta_id)} type="{META_RESOURCE}" href={quoteattr(meta_href)}>
+      <file href={quoteattr(meta_href)}/>
+    </resource>"""
+        if with_meta
+        else ""
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier={quoteattr(ident + "_manifest")} xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" \
 xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
@@ -295,22 +448,32 @@ http://www.imsglobal.org/xsd/imsmd_v1p2 http://www.imsglobal.org/xsd/imsmd_v1p2p
   <organizations/>
   <resources>
     <resource identifier={quoteattr(ident)} type="imsqti_xmlv1p2">
-      <file href={quoteattr(href)}/>
-    </resource>
+      <file href={quoteattr(href)}/>{dependency}
+    </resource>{meta_resource}
   </resources>
 </manifest>
 """.encode()
 
 
-def to_qti_zip(questions: Iterable[Question], title: str = "Oversight question bank") -> bytes:
-    """The questions as a QTI 1.2 zip for Canvas: ``imsmanifest.xml`` plus one assessment file."""
+def to_qti_zip(
+    questions: Iterable[Question], title: str = "Oversight question bank", *, quiz: AssignmentQuiz | None = None
+) -> bytes:
+    """The questions as a QTI 1.2 zip for Canvas: ``imsmanifest.xml`` plus one assessment file.
+
+    With ``quiz`` (an assignment's questions), also ``assessment_meta.xml`` with its settings, and
+    the questions in a group that draws the assignment's number of questions.
+    """
+    listed = list(questions)
     ident = assessment_ident(title)
+    files = [
+        ("imsmanifest.xml", manifest_xml(title, ident, with_meta=quiz is not None)),
+        (f"{ident}/{ident}.xml", assessment_xml(listed, title, ident, quiz=quiz)),
+    ]
+    if quiz is not None:
+        files.append((f"{ident}/assessment_meta.xml", assessment_meta_xml(quiz, ident, len(listed))))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (
-            ("imsmanifest.xml", manifest_xml(title, ident)),
-            (f"{ident}/{ident}.xml", assessment_xml(questions, title, ident)),
-        ):
+        for name, data in files:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)

@@ -133,6 +133,10 @@ class QuestionType(ABC):
     def to_gift(self, question: Any) -> str | Unsupported:
         """The whole GIFT block of the question."""
 
+    def to_gift_legacy(self, question: Any) -> str | Unsupported:
+        """The GIFT block for Moodle sites before 4.4 (the same as ``to_gift`` unless the type needs 4.4)."""
+        return self.to_gift(question)
+
     @abstractmethod
     def moodle_qtype(self, question: Any) -> str:
         """The ``type`` attribute of the Moodle XML ``<question>``."""

@@ -12,7 +12,7 @@ from course.analytics import ItemInfo
 from course.exports import gift as gf
 from course.exports import moodle_xml as mx
 from course.exports import qti
-from course.exports._questions import fraction_text, multiple_response_weights, to_inline_html
+from course.exports._questions import fraction_text, multiple_response_weights
 from course.grading import Grade
 from course.model import Choice, QuestionBase
 from course.presentation import Presentation
@@ -82,7 +82,7 @@ class _ChoiceType(QuestionType):
     def to_qti(self, item: qti.QtiItem) -> None:
         """Choices with their feedback; multiple response is "these boxes and not those"."""
         question = item.question
-        choices = [(to_inline_html(c.text), c.correct, to_inline_html(c.feedback)) for c in question.choices]
+        choices = [(c.text, c.correct, c.feedback) for c in question.choices]
         qti.choice_item(item, choices, multiple=self.name == "multiple_response")
 
     def moodle_qtype(self, question: Any) -> str:

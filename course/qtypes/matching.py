@@ -109,7 +109,7 @@ class MatchingType(QuestionType):
         shown = self.present(question, rng_for(qti.EXPORT_SEED, question.id), shuffle=True).options
         qti.dropdowns(
             item,
-            [to_inline_html(p.left) for p in question.pairs],
+            [p.left for p in question.pairs],
             [to_plain(p.right) for p in question.pairs],
             [to_plain(o) for o in shown],
         )

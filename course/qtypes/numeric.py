@@ -11,7 +11,7 @@ from pydantic import Field
 from course.exports import gift as gf
 from course.exports import moodle_xml as mx
 from course.exports import qti
-from course.exports._questions import number_text, numeric_bounds, unit_note
+from course.exports._questions import number_text, numeric_bounds, separator_note, to_html, unit_forms, unit_note
 from course.grading import EPSILON, NOT_A_NUMBER, Grade, is_non_finite, parse_number
 from course.model import QuestionBase
 from course.presentation import Presentation
@@ -73,8 +73,12 @@ class NumericType(QuestionType):
         """Moodle's numerical."""
         return "numerical"
 
+    def moodle_questiontext(self, question: Numeric) -> str:
+        """The prompt; from 1000 up, a line saying to type the number without separators (Moodle refuses them)."""
+        return to_html(question.prompt + separator_note(question.answer))
+
     def to_moodle_xml(self, question: Numeric) -> list[str]:
-        """The answer with its tolerance; the unit as an optional, ungraded Moodle unit."""
+        """The answer with its tolerance; the unit (and its singular) as optional, ungraded Moodle units."""
         lines = [
             '    <answer fraction="100" format="plain_text">',
             f"      <text>{number_text(question.answer)}</text>",
@@ -82,12 +86,15 @@ class NumericType(QuestionType):
             "    </answer>",
         ]
         if question.unit:
+            lines.append("    <units>")
+            for form in unit_forms(question.unit):
+                lines += [
+                    "      <unit>",
+                    "        <multiplier>1</multiplier>",
+                    f"        <unit_name>{mx.plain(form)}</unit_name>",
+                    "      </unit>",
+                ]
             lines += [
-                "    <units>",
-                "      <unit>",
-                "        <multiplier>1</multiplier>",
-                f"        <unit_name>{mx.plain(question.unit)}</unit_name>",
-                "      </unit>",
                 "    </units>",
                 "    <unitgradingtype>0</unitgradingtype>",  # the unit is optional and not graded
                 "    <unitpenalty>0</unitpenalty>",
@@ -114,6 +121,13 @@ class NumericType(QuestionType):
         item.varequal(both, "response1", high, tag="varlte")
 
     def to_gift(self, question: Numeric) -> str:
-        """``{#answer:tolerance}``; GIFT has no units, so the prompt says to type the number only."""
+        """``{#answer:tolerance}``; GIFT has no units, so the prompt says to type the number only (and without separators)."""
         answer = f"\t={number_text(question.answer)}:{number_text(question.tolerance)}"
-        return gf.head(question, unit_note(question.unit)) + "{#\n" + answer + "\n" + gf.general(question) + "\n}"
+        return (
+            gf.head(question, unit_note(question.unit) + separator_note(question.answer))
+            + "{#\n"
+            + answer
+            + "\n"
+            + gf.general(question)
+            + "\n}"
+        )

@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
+from course.exports import gift as gf
 from course.exports import moodle_xml as mx
 from course.exports import qti
-from course.exports._questions import Unsupported, ordering_instruction, to_inline_html, to_plain
+from course.exports._questions import Unsupported, ordering_instruction, plain_or_html, to_inline_html, to_plain
 from course.grading import Grade
 from course.model import NonEmpty, QuestionBase
 from course.presentation import Presentation, rng_for
@@ -27,6 +28,10 @@ class Ordering(QuestionBase):
     def _distinct(cls, sequence: list[str]) -> list[str]:
         if len(set(sequence)) != len(sequence):
             raise ValueError("ordering items must be distinct")
+        for item in sequence:
+            if "}" in item:
+                # Moodle's ordering type reads GIFT items unescaped: a "}" would end the question there.
+                raise ValueError(f"ordering item {item!r} contains '}}', which Moodle's GIFT import of ordering cannot carry")
         return sequence
 
 
@@ -141,9 +146,34 @@ class OrderingType(QuestionType):
         positions = [f"Position {k}" for k in range(1, len(question.sequence) + 1)]
         qti.dropdowns(item, positions, [to_plain(s) for s in question.sequence], [to_plain(s) for s in shown])
 
-    def to_gift(self, question: Ordering) -> Unsupported:
-        """GIFT has no ordering type (the plugin's ``{>...}`` reads items unescaped)."""
+    def to_gift(self, question: Ordering) -> str | Unsupported:
+        """Moodle 4.4+ ``{>N ALL VERTICAL ABSOLUTE_POSITION SHOW none``, one unescaped item per line.
+
+        ``qtype_ordering::import_from_gift`` keeps each line as it is (no GIFT unescaping), as
+        "Moodle auto-format" text, which reads HTML: an item is written as plain text, or as inline HTML
+        when its Markdown has markup (emphasis, a link). A backslash
+        would be changed by the reader's escape handling and a line break would split the item, so
+        such an item cannot be written (the schema already refuses ``}``).
+        """
+        items = [plain_or_html(item)[0] for item in question.sequence]
+        if any("\\" in item or "\n" in item or "}" in item for item in items):
+            return Unsupported(
+                "an ordering item contains a backslash, a line break or '}', which Moodle's GIFT import of "
+                "ordering cannot carry; import it from the Moodle XML export",
+                _correct_order(question),
+            )
+        options = f"{{>{len(items)} ALL VERTICAL ABSOLUTE_POSITION SHOW none"
+        return gf.head(question) + options + "\n" + "\n".join(items) + "\n" + gf.general(question).lstrip("\t") + "\n}"
+
+    def to_gift_legacy(self, question: Ordering) -> Unsupported:
+        """Moodle before 4.4 has no ordering type in GIFT: a comment with the correct order."""
         return Unsupported(
-            "GIFT has no ordering type; import it from the Moodle XML export (ordering question type, standard in Moodle 4.4+)",
-            ("Correct order:", *(f"  {i}. {item}" for i, item in enumerate(question.sequence, start=1))),
+            "Moodle before 4.4 has no ordering type in GIFT; import it from the Moodle XML export "
+            "(ordering question type, standard in Moodle 4.4+), or use the gift export on Moodle 4.4+",
+            _correct_order(question),
         )
+
+
+def _correct_order(question: Ordering) -> tuple[str, ...]:
+    """Comment lines that let a person re-create the question by hand."""
+    return ("Correct order:", *(f"  {i}. {item}" for i, item in enumerate(question.sequence, start=1)))

@@ -101,7 +101,7 @@ class ShortAnswerType(QuestionType):
             item.varequal(right, "response1", answer.strip())
         if question.feedback:
             item.condition(processing, "Yes", feedback="general_incorrect_fb").append(qti.other())
-            item.feedback.append(("general_incorrect_fb", to_inline_html(question.feedback)))
+            item.feedback.append(("general_incorrect_fb", question.feedback, False))
 
     def to_gift(self, question: ShortAnswer) -> str:
         """``=answer`` lines; an answer with ``->`` cannot be written and is left out with a comment."""

@@ -89,8 +89,8 @@ class TrueFalseType(QuestionType):
         qti.choice_item(
             item,
             [
-                ("True", question.answer, to_inline_html(question.feedback_if_true)),
-                ("False", not question.answer, to_inline_html(question.feedback_if_false)),
+                ("True", question.answer, question.feedback_if_true),
+                ("False", not question.answer, question.feedback_if_false),
             ],
             multiple=False,
         )

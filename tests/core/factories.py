@@ -138,3 +138,24 @@ def one_of_each() -> list:
 def every_type() -> list:
     """One question of every registered type, essays included."""
     return [*one_of_each(), essay()]
+
+
+def belt_and_road() -> list:
+    """Plain texts with "&" (a choice, its feedback, a matching left item, a dropdown option) and HTML ones."""
+    fields = base("br-1", "single_choice")
+    fields.update(
+        prompt="Which initiative does Marat compare AI with?",
+        explanation="She compares it with the Belt & Road Initiative.",
+        evidence=[Evidence(source="s", quote="compared to its Belt & Road Initiative")],
+    )
+    return [
+        SingleChoice(
+            **fields,
+            choices=[
+                Choice(text="Belt & Road", correct=True, feedback="Right: Belt & Road."),
+                Choice(text="*Digital* Silk Road", correct=False, feedback="Not **this** one & not that."),
+                Choice(text="Made in China 2025", correct=False, feedback="No."),
+            ],
+        ),
+        matching("br-2", pairs=(("Belt & Road", "China & partners"), ("Safe City", "Huawei")), distractors=("R&D",)),
+    ]

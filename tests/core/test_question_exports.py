@@ -21,15 +21,30 @@ from course.exports._questions import (
     multiple_response_weights,
     nearest_fraction,
     numeric_bounds,
+    plain_or_html,
+    question_tags,
+    separator_note,
     to_plain,
+    unit_forms,
 )
 from course.exports.formats import QUESTION_FORMATS
 from course.exports.gift import to_gift
 from course.exports.moodle_xml import to_moodle_xml
-from course.exports.qti import to_qti_zip
+from course.exports.qti import AssignmentQuiz, to_qti_zip
 from course.model import Choice, Evidence, Pair
 from course.qtypes import Blank, Matching, MultipleResponse, ShortAnswer, SingleChoice
-from tests.core.factories import base, choices, cloze, essay, multiple_response, numeric, ordering, true_false
+from tests.core.factories import (
+    base,
+    belt_and_road,
+    choices,
+    cloze,
+    essay,
+    multiple_response,
+    numeric,
+    one_of_each,
+    ordering,
+    true_false,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = load_bank(ROOT / "question_bank.yaml")
@@ -109,7 +124,7 @@ def hand_made() -> list:
             pairs=[Pair(left="A -> B", right="one = 1"), Pair(left="C", right="two")],
             distractors=["three"],
         ),
-        ordering("or-1", sequence=("first {1}", "second", "third", "fourth")),
+        ordering("or-1", sequence=("first {1", "Belt & Road", "*third*: a = b ~ c # d", "fourth")),
     ]
 
 
@@ -167,14 +182,36 @@ def _feedback(answer: str) -> tuple[str, str | None]:
     return (answer, None) if cut == -1 else (answer[:cut], unescape(answer[cut + 1 :]))
 
 
+# Moodle's qformat_gift::extract_idnumber_and_tags_from_comment (PCRE classes spelt out for Python).
+_GIFT_ID = re.compile(r"\[id:((?:\\\]|[^\]\[\x00-\x1f\x7f])+)\]")
+_GIFT_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
+# qtype_ordering::import_from_gift (Moodle 4.4+), applied to the answer section without its general feedback.
+_ORDERING = re.compile(
+    r"^\s*>\s*(\d+)\s*(ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?\s*(HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?\s*"
+    r"(ALL_OR_NOTHING|ABSOLUTE_POSITION|ABSOLUTE|ABS|RELATIVE_NEXT_EXCLUDE_LAST|RELATIVE_NEXT_INCLUDE_LAST|"
+    r"RELATIVE_ONE_PREVIOUS_AND_NEXT|RELATIVE_ALL_PREVIOUS_AND_NEXT|RELATIVE_TO_CORRECT|RELATIVE|REL)?\s*"
+    r"(SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?\s*(none|123|abc|ABCD|iii|IIII)?\s*(.*?)\s*$",
+    re.S,
+)
+
+
+def id_and_tags(comments: str) -> tuple[str, list[str]]:
+    """The ID number and tags Moodle reads from a question's ``//`` lines."""
+    found = _GIFT_ID.search(comments)
+    idnumber = found.group(1).strip().replace("\\]", "]") if found else ""
+    return idnumber, [t.strip().replace("\\]", "]") for t in _GIFT_TAG.findall(comments)]
+
+
 def parse_gift(text: str) -> tuple[list[dict], list[str]]:
     """A small GIFT reader that decides types the way Moodle's qformat_gift::readquestion does.
 
-    Returns the questions and the comment-only blocks (which Moodle skips).
+    Returns the questions and the comment-only blocks (which Moodle skips). Each question has the
+    ID number and tags Moodle reads from its comment lines.
     """
     questions, comment_blocks, category = [], [], None
     for block in text.split("\n\n"):
         kept = [line for line in block.split("\n") if not line.strip().startswith("//")]
+        comments = "".join(line.strip() + "\n" for line in block.split("\n") if line.strip().startswith("//"))
         body = "\n".join(kept).strip()
         if not body:
             comment_blocks.append(block)
@@ -194,7 +231,13 @@ def parse_gift(text: str) -> tuple[list[dict], list[str]]:
         if cut != -1:
             section, general = section[:cut].strip(), unescape(section[cut + 4 :])
         q: dict = {"name": name, "category": category, "prompt": prompt, "general": general, "raw": section, "after": after}
-        if section == "":  # Moodle: no answers at all is an essay
+        q["idnumber"], q["tags"] = id_and_tags(comments)
+        ordering_match = _ORDERING.match(section)
+        if ordering_match:  # qtype_ordering's GIFT hook is tried before the built-in types
+            q["type"] = "ordering"
+            q["ordering"] = ordering_match.groups()[:6]
+            q["items"] = [line.strip() for line in re.split(r"[\r\n]+", ordering_match.group(7)) if line.strip()]
+        elif section == "":  # Moodle: no answers at all is an essay
             q["type"] = "essay"
         elif section.startswith("#"):
             q["type"] = "numerical"
@@ -238,22 +281,28 @@ def gift_type(question) -> str:
         "short_answer": "shortanswer",
         "numeric": "numerical",
         "matching": "matching",
+        "ordering": "ordering",
         "essay": "essay",
     }[question.type]
 
 
-def check_gift(questions: list) -> dict[str, dict]:
+def check_gift(questions: list, fmt: str = "gift") -> dict[str, dict]:
     """Export, read back and check every question against its source; return the parsed questions by id."""
-    parsed, comments = parse_gift(to_gift(questions))
+    parsed, comments = parse_gift(to_gift(questions, legacy=fmt == "gift-legacy"))
     by_id = {q["name"]: q for q in parsed}
     assert len(by_id) == len(parsed)
-    exported = [q for q in questions if QUESTION_FORMATS["gift"].unsupported(q) is None]
+    exported = [q for q in questions if QUESTION_FORMATS[fmt].unsupported(q) is None]
     assert sorted(by_id) == sorted(q.id for q in exported)
-    for left_out in (q for q in questions if QUESTION_FORMATS["gift"].unsupported(q) is not None):
+    for left_out in (q for q in questions if QUESTION_FORMATS[fmt].unsupported(q) is not None):
         assert any(f"// {left_out.id} ({left_out.type}" in block and "is NOT imported" in block for block in comments)
     for q in exported:
         g = by_id[q.id]
         assert g["type"] == gift_type(q)
+        # Moodle 3.6+ reads the ID number and tags from the question's comment lines.
+        assert g["idnumber"] == q.id
+        assert g["tags"] == question_tags(q)
+        assert {q.lesson, q.objective, f"bloom-{q.bloom}", f"difficulty-{q.difficulty}"} <= set(g["tags"])
+        assert {f"reading-{e.source}" for e in q.evidence} <= set(g["tags"])
         assert g["category"] == f"$course$/Oversight/{q.lesson}"
         assert g["prompt"].startswith("[markdown]" + q.prompt)
         assert g["after"] == ("" if q.type != "cloze" else q.passage.split("{{1}}")[1].strip())
@@ -302,6 +351,11 @@ def check_gift(questions: list) -> dict[str, dict]:
         elif q.type == "matching":
             assert g["pairs"][: len(q.pairs)] == [(p.left.replace("->", "→"), to_plain(p.right)) for p in q.pairs]
             assert g["pairs"][len(q.pairs) :] == [("", to_plain(d)) for d in q.distractors]
+        elif q.type == "ordering":
+            # {>N ALL VERTICAL ABSOLUTE_POSITION SHOW none: every item shown, graded by absolute position.
+            assert g["ordering"] == (str(len(q.sequence)), "ALL", "VERTICAL", "ABSOLUTE_POSITION", "SHOW", "none")
+            # Items are kept as written (never unescaped): plain text, or HTML for one with markup.
+            assert g["items"] == [plain_or_html(s)[0] for s in q.sequence]
     return by_id
 
 
@@ -317,11 +371,36 @@ def test_gift_real_bank_reads_back_with_every_type_counted():
             ("shortanswer", None): expected["short_answer"],
             ("numerical", None): expected["numeric"],
             ("matching", None): expected["matching"],
+            ("ordering", None): expected["ordering"],
             ("essay", None): expected["essay"],
         }
     )
-    # Ordering and cloze passages with several blanks (all of the bank's) are comments only.
-    assert sum(counts.values()) == len(BANK) - expected["ordering"] - expected["cloze"]
+    # Cloze passages with several blanks (all of the bank's) are comments only.
+    assert sum(counts.values()) == len(BANK) - expected["cloze"]
+
+
+def test_gift_gives_every_question_its_id_number_and_tags_in_moodles_syntax():
+    gift = to_gift(BANK)
+    parsed, _ = parse_gift(gift)
+    assert len(parsed) == len(BANK) - BANK_TYPES.count("cloze")
+    assert all(q["idnumber"] == q["name"] and q["tags"] for q in parsed)
+    q = BANK[0]
+    tags = " ".join(f"[tag:{t}]" for t in question_tags(q))
+    assert f"// [id:{q.id}] {tags}\n::{q.id}::" in gift  # the comment line right before the question
+
+
+def test_gift_legacy_leaves_ordering_out_with_a_note():
+    by_id = check_gift(BANK, fmt="gift-legacy")
+    assert not any(q["type"] == "ordering" for q in by_id.values())
+    assert len(by_id) == len(BANK) - BANK_TYPES.count("cloze") - BANK_TYPES.count("ordering")
+    gift = to_gift([ordering("or-9", sequence=("x", "y", "z"))], legacy=True)
+    parsed, comments = parse_gift(gift)
+    assert parsed == []
+    (block,) = [b for b in comments if "or-9" in b]
+    assert all(line.startswith("//") for line in block.splitlines())
+    assert "is NOT imported: Moodle before 4.4 has no ordering type in GIFT" in block
+    assert "//   1. x\n//   2. y\n//   3. z" in block
+    assert gift.startswith("// Oversight question bank, GIFT format for Moodle before 4.4")
 
 
 BANK_TYPES = [q.type for q in BANK]
@@ -369,13 +448,55 @@ def test_gift_hand_made_weights_true_false_and_short_answers():
     assert by_id["ma--arrow"]["pairs"] == [("A → B", "one = 1"), ("C", "two"), ("", "three")]
 
 
-def test_gift_ordering_is_a_comment_moodle_skips():
-    gift = to_gift([ordering("or-9", sequence=("x", "y", "z"))])
-    parsed, comments = parse_gift(gift)
+def test_gift_ordering_in_moodle_44_syntax_with_unescaped_items():
+    q = ordering("or-9", sequence=("first {1", "Belt & Road", "a: b = c ~ d # e", "*fourth*"))
+    gift = to_gift([q])
+    assert (
+        "::or-9::[markdown]Prompt of or-9?{>4 ALL VERTICAL ABSOLUTE_POSITION SHOW none\n"
+        "first {1\nBelt & Road\na: b = c ~ d # e\n<em>fourth</em>\n####Because the source says so."
+    ) in gift
+    g = check_gift([q])["or-9"]
+    assert g["items"] == ["first {1", "Belt & Road", "a: b = c ~ d # e", "<em>fourth</em>"]
+    assert g["general"].startswith("Because the source says so.")  # Moodle splits off #### before the hook
+
+
+def test_gift_ordering_item_gift_cannot_carry_is_left_out_with_a_note():
+    q = ordering("or-bs", sequence=("back\\slash", "b", "c"))
+    parsed, comments = parse_gift(to_gift([q]))
     assert parsed == []
-    (block,) = [b for b in comments if "or-9" in b]
-    assert all(line.startswith("//") for line in block.splitlines())
-    assert "//   1. x\n//   2. y\n//   3. z" in block
+    assert any("or-bs (ordering" in block and "backslash" in block for block in comments)
+
+
+def test_the_validator_refuses_an_ordering_item_with_a_closing_brace(tmp_path):
+    from course.validate import validate
+
+    with pytest.raises(ValueError, match="contains '}'"):
+        ordering("or-brace", sequence=("a}", "b", "c"))
+    fixture = ROOT / "tests" / "data" / "course"
+    bank = (fixture / "bank.yaml").read_text(encoding="utf-8")
+    bad = bank.replace("questions:\n", ORDERING_WITH_BRACE, 1)
+    assert bad != bank
+    path = tmp_path / "bank.yaml"
+    path.write_text(bad, encoding="utf-8")
+    report = validate(path, fixture / "lessons")
+    (problem,) = [p for p in report.problems if "contains '}'" in p.message]
+    assert problem.item == "demo-brace" and problem.line == 5
+    assert "Moodle's GIFT import of ordering cannot carry" in problem.message
+
+
+ORDERING_WITH_BRACE = """questions:
+  - id: demo-brace
+    lesson: 01-demo
+    objective: 01-demo.o1
+    type: ordering
+    difficulty: 1
+    bloom: remember
+    prompt: "Put these in order."
+    sequence: ["first", "second {2}", "third"]
+    explanation: "The source lists them in this order."
+    evidence:
+      - {source: demo-source, quote: "The city installed 1,500 cameras in 2017 to watch public squares."}
+"""
 
 
 # --------------------------------------------------------------------------- Moodle XML
@@ -405,10 +526,12 @@ def check_moodle(questions: list) -> dict[str, ET.Element]:
     for q in questions:
         el = by_id[q.id]
         assert el.findtext("idnumber") == q.id
-        assert q.lesson in [t.text for t in el.findall("tags/tag/text")]
+        assert [t.text for t in el.findall("tags/tag/text")] == question_tags(q)
         assert el.find("questiontext").get("format") == "html"
         if q.type == "cloze":
             assert _plain_html(el.findtext("questiontext/text")).startswith(to_plain(q.prompt))
+        elif q.type == "numeric":  # Moodle refuses "160,000": from 1000 up the prompt says to type 160000
+            assert _plain_html(el.findtext("questiontext/text")) == to_plain(q.prompt + separator_note(q.answer))
         else:
             assert _plain_html(el.findtext("questiontext/text")) == to_plain(q.prompt)
         general = _plain_html(el.findtext("generalfeedback/text"))
@@ -445,7 +568,10 @@ def check_moodle(questions: list) -> dict[str, ET.Element]:
                 q.answer,
                 q.tolerance,
             )
-            assert el.findtext("units/unit/unit_name") == q.unit
+            # The unit as written and in the singular: Moodle matches "1 camera" only if "camera" is listed.
+            assert [u.text for u in el.findall("units/unit/unit_name")] == (unit_forms(q.unit) if q.unit else [])
+            assert {u.text for u in el.findall("units/unit/multiplier")} <= {"1"}
+            assert "," not in answer.findtext("text")
         elif q.type == "matching":
             subs = [(_plain_html(s.findtext("text")), s.findtext("answer/text")) for s in el.findall("subquestion")]
             assert subs == [(to_plain(p.left), to_plain(p.right)) for p in q.pairs] + [("", to_plain(d)) for d in q.distractors]
@@ -498,6 +624,18 @@ def test_moodle_xml_hand_made_set():
     assert (numeric_el.findtext("answer/text"), numeric_el.findtext("answer/tolerance")) == ("0.3", "0.1")
     assert numeric_el.findtext("unitgradingtype") == "0"  # unit optional, not graded
     assert by_id["nu-neg"].find("units") is None
+
+
+def test_moodle_numeric_lists_the_singular_unit_and_says_to_type_no_separators():
+    el = check_moodle([numeric("nu-cams", answer=160000, unit="cameras")])["nu-cams"]
+    assert [u.text for u in el.findall("units/unit/unit_name")] == ["cameras", "camera"]
+    assert el.findtext("answer/text") == "160000"
+    assert "Type the number without separators: 160000, not 160,000." in _plain_html(el.findtext("questiontext/text"))
+    small = check_moodle([numeric("nu-small", answer=20.9, unit="%")])["nu-small"]
+    assert "separators" not in small.findtext("questiontext/text")
+    assert [u.text for u in small.findall("units/unit/unit_name")] == ["%"]
+    gift = check_gift([numeric("nu-cams", answer=160000, unit="cameras")])["nu-cams"]
+    assert gift["prompt"].endswith("*Type the number without separators: 160000, not 160,000.*")
 
 
 # --------------------------------------------------------------------------- QTI (Canvas)
@@ -683,6 +821,125 @@ def test_qti_hand_made_set_title_and_determinism():
     assert to_qti_zip(questions) == to_qti_zip(questions)
 
 
+def _mattexts(item: ET.Element) -> list[ET.Element]:
+    return list(item.iter(f"{{{NS['q']}}}mattext"))
+
+
+def test_qti_plain_text_is_text_plain_with_the_ampersand_intact():
+    by_id = check_qti(belt_and_road())
+    choice, matching_item = by_id["br-1"], by_id["br-2"]
+    labels = choice.findall("q:presentation/q:response_lid/q:render_choice/q:response_label/q:material/q:mattext", NS)
+    assert [(m.get("texttype"), m.text) for m in labels] == [
+        ("text/plain", "Belt & Road"),
+        ("text/html", "<em>Digital</em> Silk Road"),
+        ("text/plain", "Made in China 2025"),
+    ]
+    feedback = {fb.get("ident"): fb.find("q:flow_mat/q:material/q:mattext", NS) for fb in choice.findall("q:itemfeedback", NS)}
+    assert (feedback["1001_fb"].get("texttype"), feedback["1001_fb"].text) == ("text/plain", "Right: Belt & Road.")
+    # HTML keeps markup; "&" is a numeric reference, which Canvas's plain copy (clear_html) decodes
+    # where it would delete "&amp;".
+    assert feedback["1002_fb"].get("texttype") == "text/html"
+    assert feedback["1002_fb"].text == "Not <strong>this</strong> one &#38; not that."
+    assert "Belt &#38; Road Initiative" in feedback["general_fb"].text
+    lefts = [lid.find("q:material/q:mattext", NS) for lid in matching_item.findall("q:presentation/q:response_lid", NS)]
+    assert [(m.get("texttype"), m.text) for m in lefts] == [("text/plain", "Belt & Road"), ("text/plain", "Safe City")]
+    options = matching_item.findall("q:presentation/q:response_lid/q:render_choice/q:response_label/q:material/q:mattext", NS)
+    assert {m.get("texttype") for m in options} == {"text/plain"}
+    assert {"China & partners", "R&D"} <= {m.text for m in options}
+    # No text anywhere is double-escaped, and every mattext says what it is.
+    for item in by_id.values():
+        assert all(m.get("texttype") in {"text/plain", "text/html"} for m in _mattexts(item))
+        assert not any("&amp;" in (m.text or "") for m in _mattexts(item))
+
+
+def test_qti_real_bank_plain_texts_keep_their_ampersand():
+    by_id = check_qti(BANK)
+    plain = [m.text for item in by_id.values() for m in _mattexts(item) if m.get("texttype") == "text/plain"]
+    assert any("Belt & Road" in t for t in plain)
+    html_texts = [m.text or "" for item in by_id.values() for m in _mattexts(item) if m.get("texttype") == "text/html"]
+    assert not any(re.search(r"&[a-z]+;", t) for t in html_texts), "named references lose their character in Canvas"
+
+
+def _package(data: bytes) -> tuple[zipfile.ZipFile, ET.Element]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return archive, ET.fromstring(archive.read("imsmanifest.xml"))
+
+
+def test_qti_bank_export_has_no_quiz_settings():
+    archive, manifest = _package(to_qti_zip(one_of_each()))
+    assert not any(name.endswith("assessment_meta.xml") for name in archive.namelist())
+    assert len(manifest.findall("m:resources/m:resource", MANIFEST_NS)) == 1
+    _, assessment = open_qti(to_qti_zip(one_of_each()))
+    assert assessment.find("q:assessment/q:section/q:section", NS) is None  # no question group: every question
+
+
+CANVAS = {"c": "http://canvas.instructure.com/xsd/cccv1p0"}
+
+
+def test_qti_assignment_export_carries_assessment_meta_with_its_settings():
+    questions = one_of_each()
+    quiz = AssignmentQuiz(
+        title="Week 3 & quiz",
+        points=12,
+        num_questions=5,
+        attempts_allowed=2,
+        time_limit_minutes=20,
+        counting="last",
+        feedback_policy="after_submit",
+        answers_policy="never",
+        description="Lessons 01 & 02.",
+    )
+    data = to_qti_zip(questions, title=quiz.title, quiz=quiz)
+    archive, manifest = _package(data)
+    ident = [r for r in manifest.findall("m:resources/m:resource", MANIFEST_NS) if r.get("type") == "imsqti_xmlv1p2"][0]
+    (dependency,) = ident.findall("m:dependency", MANIFEST_NS)
+    (meta_resource,) = [
+        r
+        for r in manifest.findall("m:resources/m:resource", MANIFEST_NS)
+        if r.get("identifier") == dependency.get("identifierref")
+    ]
+    assert meta_resource.get("type") == "associatedcontent/imscc_xmlv1p1/learning-application-resource"
+    meta_href = meta_resource.get("href")
+    assert meta_href == f"{ident.get('identifier')}/assessment_meta.xml"
+    assert sorted(archive.namelist()) == sorted(["imsmanifest.xml", ident.find("m:file", MANIFEST_NS).get("href"), meta_href])
+    meta = ET.fromstring(archive.read(meta_href))
+    assert meta.tag == f"{{{CANVAS['c']}}}quiz" and meta.get("identifier") == ident.get("identifier")
+    settings = {child.tag.split("}")[1]: child.text or "" for child in meta}
+    assert settings["title"] == "Week 3 & quiz"
+    assert "Lessons 01 &#38; 02." in settings["description"] and "draws 5 of these 8 questions" in settings["description"]
+    assert settings["points_possible"] == "12"
+    assert settings["shuffle_answers"] == "true"
+    assert settings["allowed_attempts"] == "2"
+    assert settings["time_limit"] == "20"
+    assert settings["scoring_policy"] == "keep_latest"
+    assert settings["quiz_type"] == "assignment"
+    assert settings["show_correct_answers"] == "false"
+    assert settings["available"] == "false"
+    # The assessment: attempts and time limit, and a group that picks 5 of the 8, worth 12/5 each.
+    assessment = ET.fromstring(archive.read(ident.find("m:file", MANIFEST_NS).get("href")))
+    fields = {
+        f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", namespaces=NS)
+        for f in assessment.findall("q:assessment/q:qtimetadata/q:qtimetadatafield", NS)
+    }
+    assert fields == {"cc_maxattempts": "2", "qmd_timelimit": "20"}
+    (group,) = assessment.findall("q:assessment/q:section/q:section", NS)
+    assert group.findtext("q:selection_ordering/q:selection/q:selection_number", namespaces=NS) == "5"
+    assert group.findtext("q:selection_ordering/q:selection/q:selection_extension/q:points_per_item", namespaces=NS) == "2.4"
+    items = group.findall("q:item", NS)
+    assert [i.get("ident") for i in items] == [q.id for q in questions]
+    assert {_meta(i)["points_possible"] for i in items} == {"2.4"}
+
+
+def test_qti_assignment_export_unlimited_attempts_and_first_counting():
+    quiz = AssignmentQuiz(title="T", points=10, num_questions=20, attempts_allowed=0, counting="first", feedback_policy="never")
+    archive, _ = _package(to_qti_zip(one_of_each(), title="T", quiz=quiz))
+    (meta_name,) = [n for n in archive.namelist() if n.endswith("assessment_meta.xml")]
+    settings = {c.tag.split("}")[1]: c.text or "" for c in ET.fromstring(archive.read(meta_name))}
+    assert settings["allowed_attempts"] == "-1" and "time_limit" not in settings
+    assert settings["scoring_policy"] == "keep_highest" and settings["hide_results"] == "always"
+    assert "Every attempt has these 8 questions" in settings["description"]
+
+
 # --------------------------------------------------------------------------- shared helpers
 
 
@@ -820,7 +1077,7 @@ def test_the_format_registry_drives_the_cli_and_the_docs_table():
 
     docs = (ROOT / "docs" / "question-exports.md").read_text(encoding="utf-8")
     assert support_table(BANK) in docs, "regenerate the table: python -m course formats"
-    assert [f.name for f in QUESTION_FORMATS.values()] == ["qti", "moodle-xml", "gift"]
+    assert [f.name for f in QUESTION_FORMATS.values()] == ["qti", "moodle-xml", "gift", "gift-legacy"]
     for fmt in QUESTION_FORMATS.values():
         data, held, skipped = fmt.export(BANK)
         assert data and held + skipped == len(BANK)
