@@ -1,11 +1,11 @@
 """An assignment's life cycle for instructors: edit, duplicate, delete or archive, release answers now,
-and preview it as a student (nothing recorded)."""
+preview it as a student (nothing recorded), and export it as a Canvas quiz."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -23,6 +23,7 @@ from app.teach.forms import AssignmentForm, DuplicateForm
 from app.teach.views import TEACHERS, _utc, assignment_or_404, bp
 from app.timezones import local_time, utc_to_local
 from course.attempts import DEFAULT_GRACE_SECONDS
+from course.exports.qti import AssignmentQuiz, to_qti_zip
 from course.grading import correct_response, grade
 from course.presentation import present
 from course.responses import ResponseError, form_values, parse_response
@@ -193,6 +194,30 @@ def assignment_release(assignment_id: int):
         form=form,
         already=life.answers_released_now(assignment),
     )
+
+
+@bp.route("/assignments/<int:assignment_id>/canvas-qti.zip")
+@role_required(*TEACHERS)
+def assignment_export_qti(assignment_id: int):
+    """Download the questions the assignment draws from as a Canvas QTI zip with its quiz settings."""
+    assignment, _ = assignment_or_404(assignment_id)
+    course = get_course()
+    pool = assignments.assignment_pool(course, assignment)
+    lessons = ", ".join(course.lesson_by_id[i].title for i in assignment.lesson_ids if i in course.lesson_by_id)
+    quiz = AssignmentQuiz(
+        title=assignment.title,
+        points=assignment.points,
+        num_questions=assignment.num_questions,
+        attempts_allowed=assignment.attempts_allowed,
+        time_limit_minutes=assignment.time_limit_minutes,
+        counting=assignment.counting,
+        feedback_policy=assignment.feedback_policy,
+        answers_policy=assignment.answers_policy,
+        description=f"Exported from Oversight. Lessons: {lessons}.",
+    )
+    data = to_qti_zip(pool, title=assignment.title, quiz=quiz)
+    filename = f"oversight-assignment{assignment.id}-canvas-qti.zip"
+    return Response(data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 # Preview as a student: one question per page like the quiz, the state in a signed token in the form.
