@@ -421,3 +421,8 @@ class Contest(Model):
     resolver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# The LTI tool's tables live beside their code; importing them here puts them in the same metadata
+# (migrations, create_all and the schema test see one set of tables).
+from app.lti import models as _lti_models  # noqa: E402, F401
