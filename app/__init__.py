@@ -51,20 +51,27 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
+    from app.admin import lti as admin_lti  # noqa: F401 - add the LTI platform registration routes to the admin blueprint
     from app.admin.views import bp as admin_bp
     from app.auth import data_views, session_views  # noqa: F401 - add the data-rights and session routes to the auth blueprint
     from app.auth.views import bp as auth_bp
     from app.classes.views import bp as classes_bp
     from app.learn import contests as learner_contests  # noqa: F401 - add the learners' contest routes to the learn blueprint
     from app.learn.views import bp as learn_bp
+    from app.lti.frame import FrameableSessionInterface
+    from app.lti.views import bp as lti_bp
+    from app.lti.views import register_lti
     from app.main.views import bp as main_bp
     from app.practice.views import bp as practice_bp
     from app.quiz.views import bp as quiz_bp
     from app.teach import assignments_admin, contests, coverage, grading, questions, reports, roster  # noqa: F401 - add the assignment life cycle, contest queue, coverage, grading, question-browser, report and roster routes to the teach blueprint
+    from app.teach import lti as teach_lti  # noqa: F401 - add the LMS grade-sync and roster routes to the teach blueprint
     from app.teach.views import bp as teach_bp
 
-    for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, classes_bp, teach_bp, admin_bp):
+    for bp in (main_bp, auth_bp, learn_bp, practice_bp, quiz_bp, classes_bp, teach_bp, admin_bp, lti_bp):
         app.register_blueprint(bp)
+    register_lti(app)
+    app.session_interface = FrameableSessionInterface()
 
 
 def register_handlers(app: Flask) -> None:
@@ -99,8 +106,10 @@ def register_handlers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """Add the project's flask commands."""
     from app.cli import register
+    from app.lti.cli import lti_cli
 
     register(app)
+    app.cli.add_command(lti_cli)
 
 
 @event.listens_for(Engine, "connect")

@@ -91,10 +91,14 @@ def register_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        from app.lti.frame import frame_ancestors
+
+        ancestors = frame_ancestors(app)
+        headers.setdefault("Content-Security-Policy", CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}"))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if ancestors == "'none'":  # X-Frame-Options cannot list origins: CSP alone governs framing once an LMS may frame
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
         if app.config["SESSION_COOKIE_SECURE"]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock, randomness
 from app.extensions import db
 from app.models import Assignment, Attempt, Contest, Enrollment, Extension, ScoreOverride, Section, User
-from app.services import audit
+from app.services import audit, lti_grades
 from course import attempts as lifecycle
 from course import gradebook
 from course.catalog import Course
@@ -334,6 +334,7 @@ def override(actor: User, assignment: Assignment, user_id: int, new_points: floa
         after=new_points,
         reason=reason[:500],
     )
+    lti_grades.grade_changed(assignment.id, [user_id])
     db.session.commit()
 
 

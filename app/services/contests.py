@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from app import clock
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, AttemptAnswer, Contest, Enrollment, Role, Section, User
-from app.services import audit
+from app.services import audit, lti_grades
 from course.catalog import Course
 from course.model import Question
 from course.qtypes import type_of
@@ -301,6 +301,8 @@ def accept(actor: User, contest: Contest, response: str | None, course: Course) 
             answer.score = 1.0
             changed += 1
     audit.record(actor.id, "regrade", target, question_id=contest.question_id, via=f"contest {contest.id}", changed=changed)
+    if assignment is not None and contest.attempt_id is not None:
+        lti_grades.grade_changed(assignment.id, [attempt_row.user_id for attempt_row, _ in rows])
     db.session.commit()
     return changed
 
@@ -335,5 +337,6 @@ def drop(actor: User, contest: Contest, response: str | None) -> int:
         dropped=True,
         attempts=len(rows),
     )
+    lti_grades.grade_changed(assignment.id, [attempt.user_id for attempt, _ in rows])
     db.session.commit()
     return len(rows)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from app import clock
 from app.extensions import db
 from app.models import Assignment, Attempt, AttemptAnswer, User
-from app.services import audit, rowcount
+from app.services import audit, lti_grades, rowcount
 from course import attempts as lifecycle
 from course.catalog import Course
 from course.qtypes import Essay
@@ -158,6 +158,8 @@ def grade_essay(actor: User, assignment: Assignment, item: EssayItem, levels: li
         before=before,
         after=score,
     )
+    db.session.flush()
+    lti_grades.grade_changed(assignment.id, [item.learner.id])
     db.session.commit()
     db.session.refresh(item.attempt)
     db.session.refresh(item.row)

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import clock, randomness
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer, ReviewCard
-from app.services import rowcount
+from app.services import lti_grades, rowcount
 from app.services.learning import schedule
 from course import attempts as lifecycle
 from course.catalog import Course
@@ -230,6 +230,8 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
     )
     with db.session.no_autoflush:
         _grade_into(attempt, questions, rows, closed, now)
+    if attempt.assignment_id is not None:
+        lti_grades.grade_changed(attempt.assignment_id, [attempt.user_id])  # to the LMS gradebook, if linked
     db.session.commit()
     return True
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import Assignment, Attempt, AttemptAnswer, User
-from app.services import audit
+from app.services import audit, lti_grades
 from app.services.quizzes import questions_of
 from course import attempts as lifecycle
 from course.catalog import Course
@@ -153,5 +153,6 @@ def apply(actor: User, assignment: Assignment, question_id: str, course: Course)
             total_before=change.total_before,
             total_after=change.total_after,
         )
+    lti_grades.grade_changed(assignment.id, [change.learner.id for change in result.changed])
     db.session.commit()
     return result

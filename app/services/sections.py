@@ -65,16 +65,28 @@ def create_section(instructor: User, name: str, term: str, time_zone: str = "UTC
 
 
 def visible_sections(user: User) -> list[Section]:
-    """An admin sees every section; an instructor only their own."""
+    """An admin sees every section; an instructor their own and those an LMS says they teach (LTI)."""
+    from app.lti.models import LtiContext, LtiContextStaff
+
     stmt = select(Section).order_by(Section.created_at.desc())
     if not user.has_role(Role.ADMIN):
-        stmt = stmt.where(Section.instructor_id == user.id)
+        taught = select(LtiContext.section_id).join(LtiContextStaff, LtiContextStaff.context_pk == LtiContext.id)
+        stmt = stmt.where((Section.instructor_id == user.id) | Section.id.in_(taught.where(LtiContextStaff.user_id == user.id)))
     return list(db.session.scalars(stmt))
 
 
 def can_manage(user: User, section: Section) -> bool:
-    """Owner or admin."""
-    return user.has_role(Role.ADMIN) or section.instructor_id == user.id
+    """Owner, admin, or someone the LMS says teaches the section's course (for that section only)."""
+    if user.has_role(Role.ADMIN) or section.instructor_id == user.id:
+        return True
+    from app.lti.models import LtiContext, LtiContextStaff
+
+    taught = (
+        select(LtiContextStaff.user_id)
+        .join(LtiContext, LtiContext.id == LtiContextStaff.context_pk)
+        .where(LtiContext.section_id == section.id, LtiContextStaff.user_id == user.id)
+    )
+    return user.has_role(Role.INSTRUCTOR) and db.session.scalar(taught.limit(1)) is not None
 
 
 def find_by_code(code: str) -> Section | None:
