@@ -24,7 +24,8 @@ def _download(body: str, mimetype: str, extension: str) -> Response:
 def my_data():
     """Show what is stored about the learner, with downloads and account deletion."""
     data = privacy.export_data(current_user)
-    return render_template("auth/my_data.html", data=data, form=DeleteAccountForm())
+    form = DeleteAccountForm()
+    return render_template("auth/my_data.html", data=data, form=form, via_lms=privacy.signs_in_through_lms(current_user.id))
 
 
 @bp.route("/data.json")
@@ -46,7 +47,11 @@ def my_data_csv():
 def delete_account():
     """Delete the account and all its data after the password is confirmed."""
     form = DeleteAccountForm()
-    if form.validate_on_submit() and current_user.check_password(form.password.data):
+    via_lms = privacy.signs_in_through_lms(current_user.id)
+    confirmed = (
+        (form.confirm.data or "").strip() == "DELETE" if via_lms else current_user.check_password(form.password.data or "")
+    )
+    if form.validate_on_submit() and confirmed:
         user = current_user._get_current_object()
         try:
             privacy.delete_account(user)
@@ -56,5 +61,8 @@ def delete_account():
         sign_out()
         flash("Your account and everything stored about you have been deleted.", "success")
         return redirect(url_for("main.home"))
-    flash("The password was not correct; nothing was deleted.", "error")
+    flash(
+        "Type DELETE to confirm; nothing was deleted." if via_lms else "The password was not correct; nothing was deleted.",
+        "error",
+    )
     return redirect(url_for("auth.my_data"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.services.accounts import MAX_PASSWORD, MIN_PASSWORD
 
@@ -82,6 +82,8 @@ class DeleteAccountForm(FlaskForm):
     """Delete the account and everything stored about it; the password confirms it is you."""
 
     password = PasswordField(
-        "Your password", validators=[DataRequired(), Length(max=MAX_PASSWORD)], render_kw={"autocomplete": "current-password"}
+        "Your password", validators=[Optional(), Length(max=MAX_PASSWORD)], render_kw={"autocomplete": "current-password"}
     )
+    # An account that signs in through its LMS has no password it knows: it confirms by typing a word instead.
+    confirm = StringField("Type DELETE to confirm", validators=[Optional(), Length(max=20)])
     submit = SubmitField("Delete my account and all my data")

@@ -197,8 +197,48 @@ def export_data(user: User) -> dict[str, Any]:
             {"device": s.device, "signed_in_at": _iso(s.created_at), "last_used_at": _iso(s.last_seen_at)}
             for s in db.session.scalars(select(UserSession).where(UserSession.user_id == uid).order_by(UserSession.created_at))
         ],
+        **_lms_records(uid),
         "audit_log_about_you": about_you,
         "audit_log_by_you": by_you,
+    }
+
+
+def signs_in_through_lms(uid: int) -> bool:
+    """Whether the account was made by an LMS launch (it has no password its owner knows)."""
+    from app.lti.models import LtiIdentity
+
+    return db.session.scalar(select(LtiIdentity.user_id).where(LtiIdentity.user_id == uid).limit(1)) is not None
+
+
+def _lms_records(uid: int) -> dict[str, Any]:
+    """What Oversight keeps because you open it from an LMS (LTI): your LMS user ids, courses you teach, grades sent."""
+    from app.lti.models import LtiContext, LtiContextStaff, LtiIdentity, LtiPlatform, LtiScoreSync
+
+    links = db.session.execute(
+        select(LtiPlatform.name, LtiIdentity.sub)
+        .join(LtiPlatform, LtiPlatform.id == LtiIdentity.platform_id)
+        .where(LtiIdentity.user_id == uid)
+    )
+    taught = db.session.execute(
+        select(LtiContext.title, LtiContext.section_id)
+        .join(LtiContextStaff, LtiContextStaff.context_pk == LtiContext.id)
+        .where(LtiContextStaff.user_id == uid)
+    )
+    sent = db.session.scalars(select(LtiScoreSync).where(LtiScoreSync.user_id == uid).order_by(LtiScoreSync.id))
+    return {
+        "lms_accounts": [{"lms": name, "lms_user_id": sub} for name, sub in links],
+        "lms_courses_you_teach": [{"course": title, "section_id": section_id} for title, section_id in taught],
+        "lms_grades_sent": [
+            {
+                "assignment_id": s.assignment_id,
+                "score": s.score_given,
+                "out_of": s.score_maximum,
+                "status": s.status,
+                "changed_at": _iso(s.changed_at),
+                "sent_at": _iso(s.sent_at),
+            }
+            for s in sent
+        ],
     }
 
 
@@ -277,6 +317,24 @@ def export_csv(user: User) -> str:
                     ]
                 )
             )
+    for link in data["lms_accounts"]:
+        writer.writerow(safe_row(["lms_account", "", link["lms"], "", link["lms_user_id"], "", ""]))
+    for course in data["lms_courses_you_teach"]:
+        writer.writerow(safe_row(["lms_course_taught", "", course["course"], "", "", "", f"section {course['section_id']}"]))
+    for g in data["lms_grades_sent"]:
+        writer.writerow(
+            safe_row(
+                [
+                    "lms_grade",
+                    g["changed_at"],
+                    f"assignment {g['assignment_id']}",
+                    g["status"],
+                    "",
+                    g["score"],
+                    f"out_of={g['out_of']}",
+                ]
+            )
+        )
     for s in data["sessions"]:
         writer.writerow(safe_row(["session", s["signed_in_at"], s["device"], "", "", "", f"last_used={s['last_used_at']}"]))
     for kind, entries in (("audit_about_you", data["audit_log_about_you"]), ("audit_by_you", data["audit_log_by_you"])):

@@ -25,6 +25,9 @@ PRIVACY_PAGE = {
     "score_override": "Score overrides your instructor made",
     "user_session": "Your signed-in sessions",
     "contest": "Questions you contested",
+    "lti_identity": "your LMS user id",
+    "lti_context_staff": "the LMS courses the LMS says you teach",
+    "lti_score_sync": "the grades sent to the LMS gradebook",
 }
 EXPORT_KEYS = {
     "users": "account",
@@ -39,6 +42,9 @@ EXPORT_KEYS = {
     "section_removal": "section_removals",
     "user_session": "sessions",
     "contest": "contests",
+    "lti_identity": "lms_accounts",
+    "lti_context_staff": "lms_courses_you_teach",
+    "lti_score_sync": "lms_grades_sent",
 }
 
 
