@@ -88,6 +88,7 @@ class LMS:
         self.members: list[dict[str, t.Any]] = []
         self.page_size = 2
         self.fail_scores = 0  # answer the next N score posts with 503
+        self.html_forms = False  # answer the authentication request with an HTML form a browser submits (else JSON)
         self.lock = threading.Lock()
         self.app = self._make_app()
 
@@ -187,6 +188,12 @@ class LMS:
                 header = jwt.get_unverified_header(data["id_token"])
                 data["id_token"] = jwt.encode(
                     body, spec.sign_with or lms.private_pem, algorithm="RS256", headers={"kid": header.get("kid")}
+                )
+            if lms.html_forms:
+                return (
+                    f'<!doctype html><html lang="en"><title>Test LMS</title><form method="post" action="{data["launch_url"]}">'
+                    f'<input type="hidden" name="id_token" value="{data["id_token"]}">'
+                    f'<input type="hidden" name="state" value="{data["state"]}"><button>Continue to the tool</button></form></html>'
                 )
             return jsonify(data)
 

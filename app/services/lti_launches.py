@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.extensions import db
 from app.lti.models import LtiContext, LtiContextStaff, LtiIdentity, LtiLineItem, LtiPlatform
-from app.models import Assignment, Enrollment, Role, Section, SectionRemoval, User
-from app.services import audit
+from app.models import Assignment, Attempt, Enrollment, Role, ScoreOverride, Section, SectionRemoval, User
+from app.services import audit, lti_grades
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -173,6 +173,11 @@ def remember_line_item(context: LtiContext, target: str | None, claims: dict[str
     row = db.session.get(LtiLineItem, (assignment_id, context.id))
     if row is None:
         db.session.add(LtiLineItem(assignment_id=assignment_id, context_pk=context.id, url=url))
+        db.session.flush()
+        # Results given before the column existed (attempts started outside the LMS, overrides) go to it too.
+        earlier = set(db.session.scalars(select(Attempt.user_id).where(Attempt.assignment_id == assignment_id)))
+        earlier |= set(db.session.scalars(select(ScoreOverride.user_id).where(ScoreOverride.assignment_id == assignment_id)))
+        lti_grades.grade_changed(assignment_id, earlier)
     else:
         row.url = url
 

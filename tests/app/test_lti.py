@@ -488,3 +488,29 @@ def test_an_attempt_closed_at_its_deadline_by_cron_reaches_the_lms_through_lti_s
     assert lms.scores == []  # queued by the cron job, posted by the sync job
     assert "Sent 1 grades" in runner.invoke(args=["lti", "sync"]).output
     assert [(s["userId"], s["activityProgress"], s["scoreGiven"]) for s in lms.scores] == [("s5", "Completed", 0.0)]
+
+
+def test_results_given_before_the_lms_column_existed_are_sent_when_it_appears(app, lms, runner):
+    teacher = Browser()
+    section_id = int(instructor_launch(lms, teacher).rsplit("/", 1)[1])
+    assignment_id = make_assignment(teacher, lms.tool, section_id)
+    page = teacher.http.get(f"{lms.tool}/teach/assignments/{assignment_id}")
+    # An override before the assignment was placed in the LMS: nothing to send it to yet.
+    learner = Browser()
+    assert learner.launch(lms, LaunchSpec(sub="s1", roles=[LEARNER])).status_code == 302
+    with app.app_context():
+        learner_id = db.session.scalar(select(User.id).join(LtiIdentity).where(LtiIdentity.sub == "s1"))
+    teacher.http.post(
+        f"{lms.tool}/teach/assignments/{assignment_id}/override",
+        data={"csrf_token": csrf_from(page.text), "user_id": str(learner_id), "points": "6", "reason": "Oral exam"},
+    )
+    assert lms.scores == [] and count(app, LtiScoreSync) == 0
+    lineitem = lms.add_line_item("Week 3 quiz", 10, f"assignment-{assignment_id}")
+    opened = teacher.launch(
+        lms,
+        LaunchSpec(
+            sub="teacher-1", roles=[INSTRUCTOR], custom={"oversight_target": f"assignment:{assignment_id}"}, lineitem=lineitem
+        ),
+    )
+    assert opened.headers["Location"].endswith(f"/teach/assignments/{assignment_id}")
+    assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("s1", 6.0)]  # posted right after that launch
