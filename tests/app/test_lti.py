@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import time
 from html import unescape
+from pathlib import Path
 
 import jwt
 import pytest
@@ -153,6 +156,9 @@ def test_round_trip_launch_deep_link_take_assignment_and_score_reaches_the_platf
     )
     assert overridden.status_code == 200
     assert [s["scoreGiven"] for s in lms.scores] == [0.0, 7.5]
+    if os.environ.get("LTI_ROUNDTRIP_LOG"):  # what the platform received, for a person to read
+        received = {"deep_link_items": lms.deep_link_items, "scores": lms.scores}
+        Path(os.environ["LTI_ROUNDTRIP_LOG"]).write_text(json.dumps(received, indent=2))
 
 
 def test_a_failed_score_post_is_kept_shown_and_retried(app, lms, runner):
