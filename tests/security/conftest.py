@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Answer, Role
-from app.services import accounts, assignments, contests, learning, quizzes, sections
+from app.services import accounts, assignments, contests, learning, lti_platforms, quizzes, sections
 from app.services.content import get_course
 from tests.conftest import PASSWORD
 
@@ -54,7 +54,20 @@ def world(app):
         contest = contests.open_for_answer(
             student, answer, course.question_by_id["demo-005"], course, "Activists fits too.", None
         )
+        platform = lti_platforms.register(
+            None,
+            lti_platforms.PlatformDetails(
+                "LMS",
+                "https://lms.example.edu",
+                "client",
+                "https://lms.example.edu/auth",
+                "https://lms.example.edu/token",
+                "https://lms.example.edu/jwks",
+                ("1",),
+            ),
+        )
         return {
+            "platform_id": platform.id,
             "section_id": section.id,
             "assignment_id": assignment.id,
             "attempt_id": attempt.id,
