@@ -1,0 +1,1 @@
+// Site-wide progressive enhancements; every page works without them.
