@@ -84,6 +84,20 @@ def set_password(email: str, password_stdin: bool, temporary: bool) -> None:
     click.echo(f"Password set for {user.email}; their sessions have ended.{then}")
 
 
+@users_cli.command("list")
+def list_users() -> None:
+    """Print every account: email, role, and whether it is active (newest last)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import User
+
+    users = list(db.session.scalars(select(User).order_by(User.id)))
+    for user in users:
+        click.echo(f"{user.email:<40} {user.role:<11} {'active' if user.active else 'deactivated'}")
+    click.echo(f"{len(users)} account{'s' if len(users) != 1 else ''}.")
+
+
 @users_cli.command("demo")
 def demo_accounts() -> None:
     """On an empty database, create one demo account per role and print how to log in."""
@@ -192,11 +206,12 @@ def export_grades(fmt: str, section_id: int | None, out: Path) -> None:
 
 @export_cli.command("questions")
 @click.option("--format", "fmt", type=click.Choice(list(QUESTION_FORMATS)), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export_questions(fmt: str, out: Path) -> None:
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default: the format's file name).")
+def export_questions(fmt: str, out: Path | None) -> None:
     """Write the question bank in one of the export formats (docs/question-exports.md)."""
     from app.services.question_export import export_questions as build
 
+    out = out or Path(QUESTION_FORMATS[fmt].filename)
     data, count, skipped = build(get_course(), fmt)
     out.write_bytes(data)
     note = f" ({skipped} questions have no equivalent there and were left out; see docs/question-exports.md)" if skipped else ""
