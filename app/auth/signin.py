@@ -57,6 +57,8 @@ def load_user(identity: str) -> User | None:
         return None
     found = sessions.load(session.get(TOKEN), int(user_id))  # the user and the session row, in one query
     if found is None:
+        if sessions.is_deactivated(int(user_id)):
+            g.signed_out = sessions.Verdict.DEACTIVATED  # say why, rather than a bare login page
         return None
     user, row = found
     if user.session_version != int(version):
@@ -75,6 +77,11 @@ def load_user(identity: str) -> User | None:
 def signed_out_message(verdict: sessions.Verdict) -> str:
     """What the learner is told when a timeout ended their session."""
     idle, absolute = _limits()
+    if verdict is sessions.Verdict.DEACTIVATED:
+        return (
+            "You were signed out because a course admin deactivated your account. "
+            "Ask your instructor or the course admin if you think this is a mistake; your work is kept."
+        )
     if verdict is sessions.Verdict.IDLE:
         return (
             f"You were signed out after {int(idle.total_seconds() // 60)} minutes without activity. "

@@ -30,6 +30,7 @@ class Verdict(str, enum.Enum):
     OK = "ok"
     IDLE = "idle"  # no request for longer than the idle timeout
     EXPIRED = "expired"  # older than the absolute timeout
+    DEACTIVATED = "deactivated"  # an admin deactivated the account, which ended its sessions
 
 
 def digest(token: str) -> str:
@@ -67,6 +68,11 @@ def load(token: str | None, user_id: int) -> tuple[User, UserSession] | None:
         .where(User.id == user_id, UserSession.id == digest(token))
     ).first()
     return (found[0], found[1]) if found is not None else None
+
+
+def is_deactivated(user_id: int) -> bool:
+    """Whether the account exists and an admin deactivated it (asked only when a session is gone)."""
+    return db.session.scalar(select(User.active).where(User.id == user_id)) is False
 
 
 def touch(row: UserSession, now: datetime) -> None:

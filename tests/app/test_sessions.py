@@ -166,3 +166,17 @@ def test_a_learner_can_see_and_download_their_sessions(app, learner):
     data = client.get("/account/data.json").get_json()
     assert [s["device"] for s in data["sessions"]] == ["Firefox on Linux"]
     assert "session,20" in client.get("/account/data.csv").get_data(as_text=True).replace("\r", "")
+
+
+def test_a_deactivated_learner_is_told_why_their_session_ended(app, learner):
+    client, _ = signed_in(app)
+    with app.app_context():
+        admin = User(email="boss@example.org", role=Role.ADMIN.value)
+        admin.set_password("a long enough password 1")
+        db.session.add(admin)
+        db.session.commit()
+        accounts.set_active(admin, learner, False)
+    response = client.get("/progress")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "a course admin deactivated your account" in html and "Please log in" not in html
