@@ -206,7 +206,12 @@ def export_grades(fmt: str, section_id: int | None, out: Path) -> None:
 
 @export_cli.command("questions")
 @click.option("--format", "fmt", type=click.Choice(list(QUESTION_FORMATS)), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default: the format's file name).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: the format's file name).",
+)
 def export_questions(fmt: str, out: Path | None) -> None:
     """Write the question bank in one of the export formats (docs/question-exports.md)."""
     from app.services.question_export import export_questions as build
