@@ -215,7 +215,7 @@ def assignment_export_qti(assignment_id: int):
         answers_policy=assignment.answers_policy,
         description=f"Exported from Oversight. Lessons: {lessons}.",
     )
-    data = to_qti_zip(pool, title=assignment.title, quiz=quiz)
+    data = to_qti_zip(pool, title=assignment.title, quiz=quiz, key=f"assignment-{assignment.id}")
     filename = f"oversight-assignment{assignment.id}-canvas-qti.zip"
     return Response(data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -456,15 +456,17 @@ http://www.imsglobal.org/xsd/imsmd_v1p2 http://www.imsglobal.org/xsd/imsmd_v1p2p
 
 
 def to_qti_zip(
-    questions: Iterable[Question], title: str = "Oversight question bank", *, quiz: AssignmentQuiz | None = None
+    questions: Iterable[Question], title: str = "Oversight question bank", *, quiz: AssignmentQuiz | None = None, key: str = ""
 ) -> bytes:
     """The questions as a QTI 1.2 zip for Canvas: ``imsmanifest.xml`` plus one assessment file.
 
     With ``quiz`` (an assignment's questions), also ``assessment_meta.xml`` with its settings, and
-    the questions in a group that draws the assignment's number of questions.
+    the questions in a group that draws the assignment's number of questions. ``key`` names the
+    package for Canvas's "overwrite matching ids" (default: the title), so two assignments that share
+    a title do not overwrite each other.
     """
     listed = list(questions)
-    ident = assessment_ident(title)
+    ident = assessment_ident(key or title)
     files = [
         ("imsmanifest.xml", manifest_xml(title, ident, with_meta=quiz is not None)),
         (f"{ident}/{ident}.xml", assessment_xml(listed, title, ident, quiz=quiz)),

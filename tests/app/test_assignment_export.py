@@ -49,3 +49,16 @@ def test_another_instructor_gets_404_and_a_student_403(app, client, classroom, a
     auth.login("other-teacher@example.org")
     assert client.get(f"/teach/assignments/{aid}/canvas-qti.zip").status_code == 404
     assert client.get("/teach/assignments/999999/canvas-qti.zip").status_code == 404
+
+
+def test_two_assignments_with_one_title_export_as_different_canvas_packages(app, client, classroom):
+    from tests.app.test_teaching import create_assignment
+
+    first = classroom["assignment"]
+    second = create_assignment(client, classroom["section"])  # the same title, "Quiz 1"
+
+    def package_ids(aid: int) -> set[str]:
+        archive = zipfile.ZipFile(io.BytesIO(client.get(f"/teach/assignments/{aid}/canvas-qti.zip").data))
+        return {name.split("/")[0] for name in archive.namelist() if "/" in name}
+
+    assert package_ids(first) and package_ids(first).isdisjoint(package_ids(second))
