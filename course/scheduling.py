@@ -3,18 +3,34 @@
 A card's schedule is stored in the app's own versioned shape (`CardState`), never in fsrs's
 `Card.to_dict()` format, so an fsrs upgrade that changes that format cannot break stored rows.
 Rows written before version 1 hold fsrs 6's `to_dict()` shape; they are still read.
+
+Learning steps: one step of a day, for new questions (`LEARNING_STEPS`) and for lapses
+(`RELEARNING_STEPS`). fsrs's defaults (1 and 10 minutes; 10 minutes after a lapse) suit a flash-card
+deck drilled in one sitting; here a learner answers a question, then reads its explanation and the
+passage that settles it, so asking again minutes later tests the feedback page, not memory, and a
+first practice run of ten filled the review queue with questions due a minute later. Practice's
+"Try again" is the in-session retry. With one step of a day, a first answer schedules:
+wrong (Again) the next day, partly right or unsure (Hard) in a day and a half, right (Good) in
+2 days, right and sure (Easy) in 8 days; a review answered wrong comes back the next day, not in
+10 minutes. Cards stored under the old steps stay valid: a learning card on step 1 (there is no
+step 1 now) goes back to step 0 when answered wrong and graduates to review otherwise (fsrs's own
+rule for a scheduler with fewer steps), so no stored row needs rewriting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, TypedDict
 
 from fsrs import Card, Rating, Scheduler, State
 
+# Why one step of a day: see the module docstring (and docs/grading.md, "Spaced review").
+LEARNING_STEPS = (timedelta(days=1),)
+RELEARNING_STEPS = (timedelta(days=1),)
 # Fuzzing spreads due dates randomly; off, so the same answers always give the same schedule.
-_SCHEDULER = Scheduler(enable_fuzzing=False)
+_SCHEDULER = Scheduler(learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=False)
 CONFIDENCE = ("low", "medium", "high")
 STATE_VERSION = 1
 # The stored numbers of the card states are the app's own; fsrs's enum is mapped to them, not stored.
@@ -146,3 +162,61 @@ def review(
     card = to_card(card_state) if card_state else Card(card_id=1, due=_utc(now))
     card, _ = _SCHEDULER.review_card(card, rating_for(score, confidence), review_datetime=_utc(now))
     return to_state(card), card.due
+
+
+def _count(n: int, unit: str) -> str:
+    """'1 day', '3 days'."""
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def describe_wait(due: datetime, now: datetime) -> str:
+    """When a question comes back, in words: 'in 10 minutes', 'in 3 days', 'in 2 weeks', or 'now'.
+
+    Rounded to the nearest whole unit, in the largest unit that reads naturally: minutes under an
+    hour, hours under a day, days under two weeks, weeks under two months, then months and years.
+    """
+    seconds = (_utc(due) - _utc(now)).total_seconds()
+    if seconds < 30:
+        return "now"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"in {_count(minutes, 'minute')}"
+    hours = round(seconds / 3600)
+    if hours < 24:
+        return f"in {_count(hours, 'hour')}"
+    days = round(seconds / 86400)
+    if days < 14:
+        return f"in {_count(days, 'day')}"
+    if days < 60:
+        return f"in {_count(round(days / 7), 'week')}"
+    if days < 365:
+        return f"in {_count(round(days / 30.44), 'month')}"
+    return f"in {_count(round(days / 365.25), 'year')}"
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    """How many reviews fall due on one calendar day (today includes those already due)."""
+
+    day: date
+    label: str  # 'Today', 'Tomorrow', 'Friday 6 March'
+    count: int
+
+
+def forecast(dues: Iterable[datetime], now: datetime, zone: tzinfo, days: int = 7) -> list[ForecastDay]:
+    """Count due dates per calendar day in the learner's zone, from today for `days` days.
+
+    Cards already overdue count today (they are waiting now); those due after the last day are left out.
+    """
+    today = _utc(now).astimezone(zone).date()
+    counts = [0] * days
+    for due in dues:
+        offset = max((_utc(due).astimezone(zone).date() - today).days, 0)
+        if offset < days:
+            counts[offset] += 1
+    result = []
+    for offset, count in enumerate(counts):
+        day = today + timedelta(days=offset)
+        label = "Today" if offset == 0 else "Tomorrow" if offset == 1 else f"{day:%A} {day.day} {day:%B}"
+        result.append(ForecastDay(day, label, count))
+    return result

@@ -156,7 +156,7 @@ def test_answers_enter_the_review_schedule_and_come_back_when_due(app, client, s
     assert set(cards) == {"demo-002", "demo-004"}
     assert cards["demo-002"].due.replace(tzinfo=UTC) < cards["demo-004"].due.replace(tzinfo=UTC)
     assert "Nothing is due" in client.get("/review", follow_redirects=True).get_data(as_text=True)
-    fixed_clock["now"] = T0 + timedelta(minutes=5)  # FSRS: a wrong answer returns after 1 min, a right one after 10
+    fixed_clock["now"] = T0 + timedelta(days=1, minutes=5)  # a wrong answer returns after a day, a right one after 2
     assert "Review (1 due)" in client.get("/").get_data(as_text=True)
     first = client.get("/review")
     assert first.headers["Location"].startswith("/practice/demo-002")

@@ -38,7 +38,7 @@ def test_review_and_practice_hide_keys_until_the_assignment_releases_its_answers
     index = known_index(app, attempt_id)
     save_right(ann, app, attempt_id, index)  # answered: it enters the review schedule
     submit_attempt(ann, url)
-    fixed_clock["now"] = T0 + timedelta(minutes=15)  # due for review by now
+    fixed_clock["now"] = T0 + timedelta(days=3)  # due for review by now (a right first answer: in 2 days)
     review = ann.get("/review")
     assert review.status_code == 200 and "Nothing is due" in review.get_data(as_text=True)
     held = ann.get(f"/practice/{qids[index]}")

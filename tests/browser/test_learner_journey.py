@@ -146,8 +146,8 @@ def test_new_student_learns_practises_quizzes_resumes_and_reviews(browser, live_
     expect(page.locator("svg[role=img]")).to_be_visible()
     check_page("progress", page)
 
-    # Two minutes later the wrongly answered questions are due for review.
-    later = clock.now() + timedelta(minutes=2)
+    # A day later the wrongly answered questions are due for review (one learning step of a day).
+    later = clock.now() + timedelta(days=1, minutes=1)
     monkeypatch.setattr("app.clock.now", lambda: later)
     page.goto("/")
     expect(page.get_by_role("link", name=re.compile(r"Review \(\d+ due\)"))).to_be_visible()

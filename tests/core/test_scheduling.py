@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from fsrs import Card, Rating, Scheduler, State
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.scheduling import CONFIDENCE, STATE_VERSION, is_legacy, new_card, normalize, rating_for, review, to_card, to_state
+from course.scheduling import (
+    CONFIDENCE,
+    LEARNING_STEPS,
+    RELEARNING_STEPS,
+    STATE_VERSION,
+    describe_wait,
+    forecast,
+    is_legacy,
+    new_card,
+    normalize,
+    rating_for,
+    review,
+    to_card,
+    to_state,
+)
 
 NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -194,7 +209,7 @@ def test_the_legacy_shape_written_by_fsrs_itself_is_read():
 
 
 def test_reviews_through_stored_json_schedule_exactly_as_fsrs_does():
-    scheduler = Scheduler(enable_fuzzing=False)
+    scheduler = Scheduler(learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=False)
     native, stored, when = Card(card_id=1, due=NOW), None, NOW
     for score, confidence in [(1.0, None), (0.0, None), (0.5, None), (1.0, "low"), (1.0, "high"), (1.0, None), (0.0, "high")]:
         native, _ = scheduler.review_card(native, rating_for(score, confidence), review_datetime=when)
@@ -262,3 +277,105 @@ def test_a_version_1_state_survives_fsrs_and_json_unchanged(state):
         state = {**state, "step": 0}  # fsrs puts a learning card without a step on step 0
     assert normalize(state) == state
     assert to_state(to_card(json.loads(json.dumps(state)))) == state
+
+
+# --- learning steps: one step of a day, so a first session's mistakes come back tomorrow, not in minutes ---
+
+
+@pytest.mark.parametrize(
+    "score, confidence, wait",
+    [
+        (0.0, None, timedelta(days=1)),  # wrong: tomorrow (fsrs's default step: 1 minute)
+        (0.5, None, timedelta(days=1, hours=12)),  # partly right: a day and a half (default: 5.5 minutes)
+        (1.0, "low", timedelta(days=1, hours=12)),
+        (1.0, None, timedelta(days=2)),  # right: graduates to review in 2 days (default: 10 minutes)
+        (1.0, "high", timedelta(days=8)),
+    ],
+)
+def test_a_first_answer_comes_back_no_sooner_than_the_next_day(score, confidence, wait):
+    assert due_after(score, confidence) == wait
+
+
+def test_no_first_answer_comes_back_within_the_session():
+    assert all(due_after(score, c) >= timedelta(days=1) for score in (0.0, 0.5, 1.0) for c in (None, *CONFIDENCE))
+
+
+def test_a_review_answered_wrong_relearns_from_the_next_day():
+    state, due = review(None, 1.0, NOW, "high")
+    lapsed, again = review(state, 0.0, due)
+    assert (lapsed["state"], lapsed["step"]) == (3, 0) and again - due == timedelta(days=1)
+
+
+def test_a_question_answered_wrong_then_right_on_a_retry_graduates_and_comes_back_tomorrow():
+    state, _ = review(None, 0.0, NOW)
+    retried, due = review(state, 1.0, NOW + timedelta(minutes=2))
+    assert retried["state"] == 2 and due - (NOW + timedelta(minutes=2)) == timedelta(days=1)
+
+
+@pytest.mark.parametrize("score, state, step, wait", [(0.0, 1, 0, timedelta(days=1)), (1.0, 2, None, timedelta(days=2))])
+def test_a_card_stored_on_a_step_the_scheduler_no_longer_has_is_still_reviewed(score, state, step, wait):
+    # Written under fsrs's default steps (1 min, 10 min): a learning card on step 1, due 10 minutes on.
+    old = {**VERSION_1, "state": 1, "step": 1, "stability": 2.3065, "difficulty": 2.1181, "due": "2024-03-01T09:10:00+00:00"}
+    old["last_review"] = "2024-03-01T09:00:00+00:00"
+    when = NOW + timedelta(minutes=10)
+    after, due = review(old, score, when)
+    assert (after["state"], after["step"]) == (state, step) and due - when == wait
+    relearning = {**VERSION_1, "state": 3, "step": 0}  # fsrs's default has one relearning step too: step 0 stays valid
+    assert review(relearning, 0.0, NOW)[1] - NOW == timedelta(days=1)
+
+
+# --- when a question comes back, in words ---
+
+
+@pytest.mark.parametrize(
+    "wait, words",
+    [
+        (timedelta(seconds=-5), "now"),
+        (timedelta(seconds=20), "now"),
+        (timedelta(minutes=1), "in 1 minute"),
+        (timedelta(minutes=10), "in 10 minutes"),
+        (timedelta(minutes=59, seconds=40), "in 1 hour"),
+        (timedelta(hours=5, minutes=20), "in 5 hours"),
+        (timedelta(hours=23, minutes=40), "in 1 day"),
+        (timedelta(days=1), "in 1 day"),
+        (timedelta(days=1, hours=12), "in 2 days"),
+        (timedelta(days=3), "in 3 days"),
+        (timedelta(days=13), "in 13 days"),
+        (timedelta(days=14), "in 2 weeks"),
+        (timedelta(days=39), "in 6 weeks"),
+        (timedelta(days=66), "in 2 months"),
+        (timedelta(days=400), "in 1 year"),
+    ],
+)
+def test_describe_wait(wait, words):
+    assert describe_wait(NOW + wait, NOW) == words
+
+
+def test_describe_wait_reads_naive_times_as_utc():
+    assert describe_wait(datetime(2024, 3, 4, 9, 0), NOW) == "in 3 days"
+
+
+# --- the 7-day forecast ---
+
+
+def test_forecast_counts_per_day_with_overdue_today_and_later_days_left_out():
+    dues = [NOW - timedelta(days=3), NOW, NOW + timedelta(hours=10), NOW + timedelta(days=1), NOW + timedelta(days=6, hours=14)]
+    dues += [NOW + timedelta(days=7), NOW + timedelta(days=30)]
+    days = forecast(dues, NOW, UTC)
+    assert [d.count for d in days] == [3, 1, 0, 0, 0, 0, 1]
+    assert [d.label for d in days] == ["Today", "Tomorrow", "Sunday 3 March", "Monday 4 March", "Tuesday 5 March",
+                                       "Wednesday 6 March", "Thursday 7 March"]  # fmt: skip
+    assert days[0].day == date(2024, 3, 1)
+
+
+def test_forecast_counts_days_in_the_learners_zone():
+    # 22:30 UTC on 1 March is 01:30 on 2 March in Moscow (UTC+3): today in UTC, tomorrow in Moscow.
+    late = datetime(2024, 3, 1, 22, 30, tzinfo=UTC)
+    assert [d.count for d in forecast([late], NOW, UTC)][:2] == [1, 0]
+    assert [d.count for d in forecast([late], NOW, ZoneInfo("Europe/Moscow"))][:2] == [0, 1]
+    after_midnight = forecast([late], datetime(2024, 3, 1, 21, 30, tzinfo=UTC), ZoneInfo("Europe/Moscow"))
+    assert after_midnight[0].day == date(2024, 3, 2) and after_midnight[0].count == 1
+
+
+def test_an_empty_forecast_still_has_seven_days():
+    assert [d.count for d in forecast([], NOW, UTC)] == [0] * 7
