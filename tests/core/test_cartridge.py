@@ -1,7 +1,8 @@
 """The unit as an IMS Common Cartridge 1.1: write the real course, read it back with the project's
 reader, and check what Canvas and Moodle rely on (resources, files, organisation, the QTI of every
-lesson parsed back to the bank's questions); validate against the IMS schemas when CC_SCHEMA_DIR
-names a folder of them (Moodle ships them in backup/cc/schemas11)."""
+lesson parsed back to the bank's questions); validate the manifest (with its LOM metadata) and every
+quiz against the IMS CC 1.1 schemas when CC_SCHEMA_DIR names a folder of them (Moodle ships them in
+backup/cc/schemas11, and the xml.xsd they import in backup/cc/schemas); nothing is downloaded."""
 
 from __future__ import annotations
 
@@ -222,6 +223,44 @@ def test_a_course_without_left_out_questions_says_so():
 
 
 SCHEMA_DIR = os.environ.get("CC_SCHEMA_DIR", "")
+# The manifest schema (CP 1.2 profiled for CC 1.1) imports the other three and the W3C xml.xsd.
+MANIFEST_SCHEMAS = (
+    "ccv1p1_imscp_v1p2_v1p0.xsd",
+    "ccv1p1_imsccauth_v1p1.xsd",
+    "ccv1p1_lommanifest_v1p0.xsd",
+    "ccv1p1_lomresource_v1p0.xsd",
+)
+# The schema of each resource type whose file is XML of its own; webcontent files are not XML documents.
+RESOURCE_SCHEMAS = {
+    ASSESSMENT_TYPE: "ccv1p1_qtiasiv1p2p1_v1p0.xsd",
+    "imswl_xmlv1p1": "ccv1p1_imswl_v1p1.xsd",
+    "imsdt_xmlv1p1": "ccv1p1_imsdt_v1p1.xsd",
+}
+
+
+def _schema_files(folder: Path) -> dict[str, Path]:
+    """Where each schema a CC 1.1 validation may import lives: the folder itself, and for ``xml.xsd``
+    (which Moodle's schemas11 imports but keeps in backup/cc/schemas) the sibling ``schemas`` folder."""
+    found = {p.name: p for p in folder.glob("*.xsd")}
+    sibling = folder.parent / "schemas" / "xml.xsd"
+    if "xml.xsd" not in found and sibling.is_file():
+        found["xml.xsd"] = sibling
+    return found
+
+
+def _schema(etree, xsd: Path, files: dict[str, Path], imported: set[str]):
+    """Compile one schema with every import mapped to a local file by its name; nothing is fetched."""
+
+    class Local(etree.Resolver):
+        def resolve(self, url, pubid, context):
+            name = url.rsplit("/", 1)[-1]
+            assert name in files, f"{xsd.name} imports {url}, which is not in {SCHEMA_DIR}"
+            imported.add(name)
+            return self.resolve_filename(str(files[name]), context)
+
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(Local())
+    return etree.XMLSchema(etree.parse(str(xsd), parser))
 
 
 def test_the_manifest_and_every_quiz_validate_against_the_cc_1_1_schemas():
@@ -230,18 +269,33 @@ def test_the_manifest_and_every_quiz_validate_against_the_cc_1_1_schemas():
             "schema validation skipped: set CC_SCHEMA_DIR=<folder with the IMS CC 1.1 XSDs>, "
             "e.g. a Moodle source tree's backup/cc/schemas11 (see docs/cartridge.md)"
         )
-    etree = pytest.importorskip("lxml.etree", reason="schema validation needs lxml (pip install lxml), which is not a dependency")
+    etree = pytest.importorskip("lxml.etree", reason="schema validation needs lxml (a dev dependency: pip install lxml)")
     folder = Path(SCHEMA_DIR)
-    manifest_xsd = folder / "ccv1p1_imscp_v1p2_v1p0.xsd"
-    qti_xsd = folder / "ccv1p1_qtiasiv1p2p1_v1p0.xsd"
-    missing = [p.name for p in (manifest_xsd, qti_xsd) if not p.is_file()]
-    assert not missing, f"CC_SCHEMA_DIR={SCHEMA_DIR} lacks {', '.join(missing)}"
+    assert folder.is_dir(), f"CC_SCHEMA_DIR={SCHEMA_DIR} is not a folder"
+    files = _schema_files(folder)
+    kinds = {resource.type for resource in CARTRIDGE.resources.values()} - {WEBCONTENT}
+    unknown = kinds - set(RESOURCE_SCHEMAS)
+    assert not unknown, f"no schema is known for resource type(s) {sorted(unknown)}"
+    needed = [*MANIFEST_SCHEMAS, "xml.xsd", *(RESOURCE_SCHEMAS[kind] for kind in sorted(kinds))]
+    missing = [name for name in needed if name not in files]
+    assert not missing, f"CC_SCHEMA_DIR={SCHEMA_DIR} lacks {', '.join(missing)} (xml.xsd may also sit in ../schemas)"
+
+    imported: set[str] = set()
     archive = _zip(PACKAGE)
-    for xsd, names in (
-        (manifest_xsd, ["imsmanifest.xml"]),
-        (qti_xsd, [n for n in archive.namelist() if n.startswith("assessments/")]),
-    ):
-        schema = etree.XMLSchema(etree.parse(str(xsd)))
-        for name in names:
-            document = etree.fromstring(archive.read(name))
-            assert schema.validate(document), f"{name}: {schema.error_log}"
+    manifest_schema = _schema(etree, files[MANIFEST_SCHEMAS[0]], files, imported)
+    manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+    assert manifest_schema.validate(manifest), f"imsmanifest.xml: {manifest_schema.error_log}"
+    assert {*MANIFEST_SCHEMAS[1:], "xml.xsd"} <= imported, "the manifest schema did not load its imports from the folder"
+
+    validated = 0
+    for kind in sorted(kinds):
+        schema = _schema(etree, files[RESOURCE_SCHEMAS[kind]], files, imported)
+        for resource in (r for r in CARTRIDGE.resources.values() if r.type == kind):
+            for name in resource.files:
+                assert schema.validate(etree.fromstring(archive.read(name))), f"{name}: {schema.error_log}"
+                validated += 1
+    assert validated == len([n for n in archive.namelist() if n.startswith("assessments/")]) == 6
+
+    # The validation is not vacuous: a resource type outside the CC 1.1 vocabulary is refused.
+    wrong = archive.read("imsmanifest.xml").replace(b'type="webcontent"', b'type="webcontent/html"', 1)
+    assert not manifest_schema.validate(etree.fromstring(wrong))
