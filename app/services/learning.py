@@ -1,9 +1,10 @@
-"""Practice, spaced review and lesson completion: grade, record, schedule, in one transaction each."""
+"""Practice, spaced review and lesson completion: grade, record, schedule, in one transaction each; and what a session came to (review sessions, practice runs of ten, the week ahead)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,11 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock, randomness
 from app.extensions import db
-from app.models import Answer, LessonCompletion, ReviewCard
+from app.models import Answer, Enrollment, LessonCompletion, ReviewCard, Section
+from app.timezones import DEFAULT_ZONE, is_zone, zone
 from course.grading import Grade, grade
+from course.mastery import ScoredAnswer
 from course.model import Question
 from course.responses import from_json, to_json
-from course.scheduling import review
+from course.scheduling import ForecastDay, forecast, review
+from course.study import RUN_LENGTH, SESSION_GAP, Summary, ends_a_run, session_start, summarise
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,96 @@ def due_count(user_id: int, now: datetime | None = None) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def next_due(user_id: int) -> datetime | None:
-    """When the learner's next review falls due, if any card exists."""
-    return clock.aware(db.session.scalar(select(func.min(ReviewCard.due)).where(ReviewCard.user_id == user_id)))
+def next_due(user_id: int, include: Callable[[str], bool] | None = None) -> datetime | None:
+    """When the learner's next review falls due, if any card exists (among the questions `include` accepts)."""
+    if include is None:
+        return clock.aware(db.session.scalar(select(func.min(ReviewCard.due)).where(ReviewCard.user_id == user_id)))
+    rows = db.session.execute(
+        select(ReviewCard.question_id, ReviewCard.due).where(ReviewCard.user_id == user_id).order_by(ReviewCard.due)
+    )
+    return next((clock.aware(due) for qid, due in rows if include(qid)), None)
+
+
+def learner_zone(user_id: int) -> str:
+    """The time zone a learner's days are counted in: that of the section they joined last, else UTC."""
+    zone = db.session.scalar(
+        select(Section.time_zone)
+        .join(Enrollment, Enrollment.section_id == Section.id)
+        .where(Enrollment.user_id == user_id)
+        .order_by(Enrollment.joined_at.desc(), Section.id.desc())
+        .limit(1)
+    )
+    return zone if is_zone(zone) else DEFAULT_ZONE
+
+
+def card_due(user_id: int, question_id: str) -> datetime | None:
+    """When the learner's review card for a question is due, if it has one."""
+    card = db.session.get(ReviewCard, (user_id, question_id))
+    return clock.aware(card.due) if card else None
+
+
+def review_forecast(
+    user_id: int, include: Callable[[str], bool] = lambda qid: True, now: datetime | None = None
+) -> list[ForecastDay]:
+    """Reviews due on each of the next 7 days in the learner's zone (today includes those due now)."""
+    now = now or clock.now()
+    end = now + timedelta(days=8)  # past the last day in any zone; `forecast` drops what falls later
+    rows = db.session.execute(
+        select(ReviewCard.question_id, ReviewCard.due).where(ReviewCard.user_id == user_id, ReviewCard.due < end)
+    )
+    dues = [clock.aware(due) for qid, due in rows if include(qid)]
+    return forecast(dues, now, zone(learner_zone(user_id)))
+
+
+def _scored(answers: Sequence[Answer]) -> list[ScoredAnswer]:
+    return [ScoredAnswer(a.objective_id, a.score, clock.aware(a.answered_at)) for a in answers]
+
+
+def _answers(user_id: int, mode: str, up_to: int | None = None) -> list[Answer]:
+    """The learner's answers of one mode in time order (up to an answer id, when given)."""
+    stmt = select(Answer).where(Answer.user_id == user_id, Answer.mode == mode)
+    if up_to is not None:
+        stmt = stmt.where(Answer.id <= up_to)
+    return list(db.session.scalars(stmt.order_by(Answer.answered_at, Answer.id)))
+
+
+@dataclass(frozen=True)
+class ReviewSession:
+    """The learner's latest review session: what it came to and whether it is still going."""
+
+    summary: Summary
+    started: datetime
+    ended: datetime
+    current: bool  # its last answer is within the session gap of now
+
+
+def review_session(user_id: int, now: datetime | None = None) -> ReviewSession | None:
+    """The latest run of review answers with no pause over an hour; None before the first review."""
+    answers = _answers(user_id, "review")
+    if not answers:
+        return None
+    times = [clock.aware(a.answered_at) for a in answers]
+    start = session_start(times, len(times) - 1)
+    current = (now or clock.now()) - times[-1] <= SESSION_GAP
+    return ReviewSession(summarise(_scored(answers[start:])), times[start], times[-1], current)
+
+
+def ends_practice_run(user_id: int, answer: Answer) -> bool:
+    """Whether this practice answer is the tenth (twentieth, ...) of its session."""
+    if answer.mode != "practice":
+        return False
+    times = [clock.aware(a.answered_at) for a in _answers(user_id, "practice", up_to=answer.id)]
+    return bool(times) and ends_a_run(times, len(times) - 1)
+
+
+def practice_run(user_id: int, answer: Answer) -> list[Answer]:
+    """The run of up to ten practice answers of one session that ends with this answer."""
+    answers = _answers(user_id, "practice", up_to=answer.id)
+    times = [clock.aware(a.answered_at) for a in answers]
+    start = max(session_start(times, len(times) - 1), len(answers) - RUN_LENGTH)
+    return answers[start:]
+
+
+def summarise_answers(answers: Sequence[Answer]) -> Summary:
+    """Right, partly right, wrong and the weakest objective of some answers."""
+    return summarise(_scored(answers))
