@@ -71,6 +71,12 @@ def _reviewable() -> Callable[[str], bool]:
     return lambda question_id: question_id in known and question_id not in held
 
 
+def _due_now(reviewable: Callable[[str], bool] | None = None) -> int:
+    """How many reviews a session would ask now (not those held by graded work, nor removed questions)."""
+    reviewable = reviewable or _reviewable()
+    return sum(1 for c in learning.due_cards(current_user.id) if reviewable(c.question_id))
+
+
 def _objective_text(objective_id: str) -> tuple[str, str]:
     """The lesson id and the text of an objective."""
     course = get_course()
@@ -138,7 +144,7 @@ def question(question_id: str):
         course=get_course(),
         objective=request.args.get("objective"),
         practice_token=tokens.issue(question.id, seed),
-        due=learning.due_count(current_user.id) if mode == "review" else None,
+        due=_due_now() if mode == "review" else None,
     ), 400 if error else 200
 
 
@@ -166,7 +172,7 @@ def feedback(answer_id: int):
         key=correct_response(question),
         course=course,
         objective=request.args.get("objective"),
-        due=learning.due_count(current_user.id),
+        due=_due_now(),
         comes_back=_when(learning.card_due(current_user.id, question.id), zone_name),
         try_again=answer.mode == "practice" and result.score < 1,
         run_ends=learning.ends_practice_run(current_user.id, answer),
@@ -192,7 +198,7 @@ def run_summary(answer_id: int):
         lesson=get_course().lesson_by_id.get(last.lesson) if last else None,
         objective=request.args.get("objective"),
         after=answer.question_id,
-        due=learning.due_count(current_user.id),
+        due=_due_now(),
     )
 
 
@@ -218,7 +224,7 @@ def _review_summary(stopped: bool):
     """Render the review page: the session's summary, reviews still due, next due and a 7-day forecast."""
     reviewable = _reviewable()
     zone_name = learning.learner_zone(current_user.id)
-    due_now = sum(1 for c in learning.due_cards(current_user.id) if reviewable(c.question_id))
+    due_now = _due_now(reviewable)
     return render_template(
         "practice/review_summary.html",
         stopped=stopped,

@@ -119,14 +119,21 @@ def test_the_forecast_counts_days_in_the_zone_of_the_learners_section(app, clien
     assert "Wednesday 4 March, 22:00 Pacific/Auckland" in feedback
 
 
-def test_held_questions_are_left_out_of_the_forecast(app, client, student, fixed_clock, monkeypatch):
+def test_held_questions_are_left_out_of_the_forecast_and_the_due_counts(app, client, student, fixed_clock, monkeypatch):
     feedback_of(client, answer(client, "demo-002", answer="0")[0])
+    response, _ = answer(client, "demo-004", answer="true")
+    fixed_clock["now"] = T0 + timedelta(days=1, minutes=1)
+    assert "Review (2 due)" in feedback_of(client, response)
+    fixed_clock["now"] = T0
     from app.services import release
 
     real = release.held_questions
     monkeypatch.setattr(release, "held_questions", lambda user_id: {**real(user_id), "demo-002": object()})
     html = client.get("/review").get_data(as_text=True)
-    assert '<time datetime="2026-03-03">Tomorrow</time></th><td class="num">0</td>' in html and "Next review" not in html
+    assert '<time datetime="2026-03-03">Tomorrow</time></th><td class="num">1</td>' in html and "Next review in 1 day" in html
+    fixed_clock["now"] = T0 + timedelta(days=1, minutes=1)
+    assert "Review (1 due)" in feedback_of(client, response)
+    assert "1 review still due now." in client.get("/review/summary").get_data(as_text=True)
 
 
 # --------------------------------------------------------------------------- confidence
