@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from course.model import GlossaryTerm
 
 _GLOSSARY_LINK = re.compile(r"\[\[([a-z0-9.-]+)(?:\|([^\]]+))?\]\]")
 _TAGS = {
@@ -62,6 +65,40 @@ def _glossary_links(text: str, glossary_url: str) -> str:
         return f"[{shown}]({glossary_url}#{term}){{: .term }}"
 
     return _GLOSSARY_LINK.sub(link, text)
+
+
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)$")
+# Text just before a link that starts a sentence, a line, a list item, a table cell or bold text.
+_SENTENCE_START = re.compile(r"(?:^|\n|[.!?:]\s+|[-*]\s+|\|\s*|\*\*)$")
+
+
+def term_as_written(term: GlossaryTerm, sentence_start: bool) -> str:
+    """How a glossary term reads in running text: "SORM", "WCIT", "safe city" mid-sentence.
+
+    A parenthetical gloss ("WCIT (World Congress ...)") is the glossary's business, not the
+    sentence's; a common noun ("Safe city", which its definition writes "safe city") is lowercased
+    mid-sentence, a name ("Huawei", "SORM") never is.
+    """
+    name = _PARENTHETICAL.sub("", term.term) or term.term
+    lowered = name[:1].lower() + name[1:]
+    if not sentence_start and lowered != name and not name[1:2].isupper() and lowered in term.definition:
+        return lowered
+    return name
+
+
+def name_glossary_links(text: str, glossary: Iterable[GlossaryTerm]) -> str:
+    """Give every bare [[term-id]] link the term's name as written ([[sorm]] -> [[sorm|SORM]])."""
+    terms = {term.id: term for term in glossary}
+
+    def named(match: re.Match[str]) -> str:
+        term_id, shown = match.group(1), match.group(2)
+        term = terms.get(term_id)
+        if shown or term is None:
+            return match.group(0)
+        start = bool(_SENTENCE_START.search(text, 0, match.start())) if match.start() else True
+        return f"[[{term_id}|{term_as_written(term, start)}]]"
+
+    return _GLOSSARY_LINK.sub(named, text)
 
 
 @lru_cache(maxsize=1024)

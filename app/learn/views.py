@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.extensions import limiter
 from app.forms import CSRFForm
-from app.rendering import render_markdown
+from app.learn import glossary_index
+from app.learn import practice_set as sets
+from app.rendering import name_glossary_links, render_markdown
 from app.security import logged_in, public
 from app.services import learning, progress, quizzes
 from app.services.content import get_course
@@ -45,7 +47,7 @@ def lesson(lesson_id: str):
     html = render_template(
         "learn/lesson.html",
         lesson=lesson,
-        body=render_markdown(lesson.body),
+        body=render_markdown(name_glossary_links(lesson.body, course.glossary)),
         readings=readings,
         completed=completed,
         question_count=count,
@@ -70,13 +72,60 @@ def complete(lesson_id: str):
     return redirect(url_for("learn.lesson", lesson_id=lesson.id))
 
 
+@bp.route("/lessons/<lesson_id>/incomplete", methods=["POST"])
+@logged_in
+def reopen(lesson_id: str):
+    """Undo "mark as complete" on a lesson."""
+    lesson = _lesson_or_404(lesson_id)
+    if CSRFForm().validate_on_submit():
+        progress.reopen_lesson(current_user.id, lesson.id)
+        flash(f"“{lesson.title}” is no longer marked complete.", "success")
+    return redirect(url_for("learn.lesson", lesson_id=lesson.id))
+
+
 @bp.route("/glossary")
 @public
 def glossary():
-    """List every glossary term with its definition and grounding source."""
+    """List the glossary terms A to Z, or those matching ?q=, each with its definition and source."""
     course = get_course()
-    terms = sorted(course.glossary, key=lambda t: t.term.casefold())
-    return render_template("learn/glossary.html", terms=terms, course=course)
+    query = (request.args.get("q") or "").strip()[:100]
+    terms = glossary_index.search(course.glossary, query)
+    return render_template(
+        "learn/glossary.html",
+        terms=terms,
+        groups=glossary_index.by_letter(terms),
+        letters=glossary_index.LETTERS,
+        query=query,
+        total=len(course.glossary),
+        course=course,
+    )
+
+
+@bp.route("/lessons/<lesson_id>/practice-set")
+@logged_in
+def practice_set(lesson_id: str):
+    """A printable set of questions drawn as in a self-test, with an answer key at the end."""
+    from app.services import release
+
+    course = get_course()
+    lesson = _lesson_or_404(lesson_id)
+    objective = request.args.get("objective") or None
+    if objective is not None and objective not in {o.id for o in lesson.meta.objectives}:
+        abort(404)
+    try:
+        count, seed = sets.read_request(request.args)
+    except sets.SetRequestError as error:
+        return render_template("learn/practice_set.html", lesson=lesson, objective=objective, error=str(error), count=None), 400
+    if seed is None:
+        # A seed in the address makes the set reproducible: reload, print or share it and it stays the same.
+        return redirect(
+            url_for("learn.practice_set", lesson_id=lesson.id, count=count, objective=objective, seed=sets.new_seed())
+        )
+    held = release.held_questions(current_user.id)  # keys of unreleased graded work stay hidden
+    drawn = sets.build(course, lesson.id, objective, count, seed, exclude=set(held))
+    return render_template(
+        "learn/practice_set.html", lesson=lesson, objective=objective, count=count, seed=seed, drawn=drawn, course=course
+    )
 
 
 @bp.route("/progress")

@@ -23,10 +23,16 @@ def home():
     if current_user.is_authenticated:
         from app.services import learning, progress, quizzes
 
+        mastery = progress.mastery_for(current_user.id, course)
+        lessons = progress.lesson_progress(current_user.id, course, mastery)
+        due = learning.due_count(current_user.id)
+        open_attempts = quizzes.open_attempts(current_user.id)
         context.update(
-            progress=progress.lesson_progress(current_user.id, course),
-            due=learning.due_count(current_user.id),
-            open_attempts=quizzes.open_attempts(current_user.id),
+            progress=lessons,
+            due=due,
+            open_attempts=open_attempts,
+            next_up=progress.next_up(course, lessons, mastery, due, open_attempts),
+            objective_text={o.id: o.text for lesson in course.lessons for o in lesson.meta.objectives},
         )
     return render_template("main/home.html", **context)
 
@@ -35,10 +41,12 @@ def home():
 @public
 def reading(reading_id: str):
     """Show a source reading with a linkable anchor on every paragraph (#p1, #p2, ...)."""
-    reading = get_course().reading_by_id.get(reading_id)
+    course = get_course()
+    reading = course.reading_by_id.get(reading_id)
     if reading is None:
         abort(404)
-    return render_template("main/reading.html", reading=reading)
+    lessons = [lesson for lesson in course.lessons if reading.id in lesson.meta.sources]
+    return render_template("main/reading.html", reading=reading, lessons=lessons)
 
 
 @bp.route("/privacy")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app import clock
 from app.extensions import db
-from app.models import Answer, Attempt
+from app.models import Answer, Attempt, LessonCompletion
 from app.services.learning import answer_counts, completed_lessons
 from course.catalog import Course
 from course.mastery import Mastery, ScoredAnswer, mastery_by_objective, weakest
@@ -64,6 +64,44 @@ def assessed_objectives(course: Course) -> set[str]:
 def weakest_objectives(mastery: dict[str, Mastery], limit: int = 3) -> list[Mastery]:
     """The objectives most worth practising."""
     return weakest(mastery.values(), limit)
+
+
+@dataclass(frozen=True)
+class NextUp:
+    """The one thing the home page suggests doing next, and what it needs to link to it."""
+
+    kind: str  # "resume", "review", "lesson", "practise" or "self-test"
+    attempt: Attempt | None = None  # resume: the open attempt
+    due: int = 0  # review: how many are due
+    lesson_id: str | None = None  # lesson and practise: where to go
+    objective: Mastery | None = None  # practise: the weakest objective
+
+
+def next_up(
+    course: Course, lessons: dict[str, LessonProgress], mastery: dict[str, Mastery], due: int, open_attempts: list[Attempt]
+) -> NextUp:
+    """What to do next, in this order: resume an open attempt, do due reviews, start the next
+    unfinished lesson, practise the weakest objective; with all of that done, take a self-test."""
+    if open_attempts:
+        return NextUp("resume", attempt=min(open_attempts, key=lambda a: (a.deadline is None, a.id)))
+    if due:
+        return NextUp("review", due=due)
+    for lesson in course.lessons:
+        if not lessons[lesson.id].completed:
+            return NextUp("lesson", lesson_id=lesson.id)
+    weak = weakest_objectives(mastery, limit=1)
+    if weak:
+        return NextUp("practise", lesson_id=weak[0].objective.rsplit(".", 1)[0], objective=weak[0])
+    return NextUp("self-test")
+
+
+def reopen_lesson(user_id: int, lesson_id: str) -> bool:
+    """Undo "mark as complete"; return whether the lesson had been marked complete."""
+    result = db.session.execute(
+        delete(LessonCompletion).where(LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson_id)
+    )
+    db.session.commit()
+    return bool(getattr(result, "rowcount", 0))
 
 
 def submitted_attempts(user_id: int) -> list[Attempt]:

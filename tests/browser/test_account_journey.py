@@ -46,7 +46,7 @@ def test_register_log_out_log_in(page: Page, check_page):
     page.goto("/")
     page.get_by_role("link", name="Russia and Digital Surveillance in the Wake of COVID-19").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Russia and Digital Surveillance in the Wake of COVID-19")
-    page.get_by_role("link", name="Link to paragraph 3", exact=True).click()
+    page.get_by_role("link", name="¶3 (paragraph 3)", exact=True).click()
     expect(page).to_have_url(re.compile("/readings/goode-2020#p3$"))
     check_page("reading")
     page.goto("/no-such-page")
