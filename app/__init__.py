@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from app.lti.frame import FrameableSessionInterface
     from app.lti.views import bp as lti_bp
     from app.lti.views import register_lti
+    from app.main import guides  # noqa: F401 - add the guides (docs/ as pages) to the main blueprint
     from app.main.views import bp as main_bp
     from app.practice.views import bp as practice_bp
     from app.quiz.views import bp as quiz_bp
