@@ -13,7 +13,7 @@ from course.presentation import Presentation
 from course.qtypes import type_of
 from course.qtypes.base import MAX_TEXT, GetList, ResponseError
 
-__all__ = ["MAX_TEXT", "GetList", "ResponseError", "form_values", "from_json", "parse_response", "to_json"]
+__all__ = ["MAX_TEXT", "GetList", "ResponseError", "form_values", "from_json", "is_answered", "parse_response", "to_json"]
 
 
 def parse_response(question: Question, shown: Presentation, getlist: GetList) -> Any:
@@ -34,3 +34,12 @@ def from_json(question: Question, stored: Any) -> Any:
 def form_values(question: Question, shown: Presentation, response: Any) -> dict[str, Any]:
     """What each field should show when a saved response is redisplayed."""
     return type_of(question).form_values(question, shown, response)
+
+
+def is_answered(question: Question, response: Any) -> bool:
+    """Whether a saved response counts as an answer: the one rule for "saved", "answered" and the counts.
+
+    A blank save (an empty box, no pick, every list left on "Choose…") is not an answer, whatever
+    page asks; grading treats it the same way (answered=False, scored 0).
+    """
+    return response is not None and type_of(question).is_answered(question, response)

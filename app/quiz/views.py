@@ -18,7 +18,7 @@ from app.security import logged_in
 from app.services import assignments, quizzes, release
 from app.services.content import get_course
 from app.timezones import local_time, utc_to_local
-from course.grading import correct_response, grade
+from course.grading import correct_response
 from course.presentation import present
 from course.responses import ResponseError, form_values, parse_response
 
@@ -69,7 +69,13 @@ def new():
     """Choose and start a self-test, or resume one in progress."""
     course = get_course()
     form = MockQuizForm()
-    form.lessons.choices = [SelectChoice(lesson.id, lesson.title) for lesson in course.lessons if course.questions_for(lesson.id)]
+    sizes = quizzes.pool_sizes(current_user.id, course)
+    # Each lesson says how many questions it can give, so nobody asks for 50 of 24 unawares.
+    form.lessons.choices = [
+        SelectChoice(lesson.id, f"{lesson.title} ({sizes[lesson.id]} question{'s' if sizes[lesson.id] != 1 else ''})")
+        for lesson in course.lessons
+        if sizes.get(lesson.id)
+    ]
     if form.validate_on_submit():
         minutes = int(form.minutes.data) or None
         try:
@@ -79,6 +85,14 @@ def new():
         except quizzes.QuizError as exc:
             flash(str(exc), "error")
         else:
+            drawn = len(attempt.question_ids)
+            if drawn < form.count.data:
+                # Started anyway with every question there is (what the learner most likely wants), and said so.
+                flash(
+                    f"You asked for {form.count.data} questions; only {drawn} match the lessons you chose, "
+                    f"so this self-test has {drawn}.",
+                    "info",
+                )
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
     return render_template(
         "quiz/new.html",
@@ -108,6 +122,7 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
     shown = present(question, attempt.seed)
     saved = quizzes.saved_responses(attempt, questions)
     values = typed if typed is not None else form_values(question, shown, saved.get(question.id))
+    answered = quizzes.answered_ids(questions, saved)
     now, deadline = clock.now(), clock.aware(attempt.deadline)
     return render_template(
         "quiz/take.html",
@@ -117,7 +132,7 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
         index=index,
         total=total,
         values=values,
-        saved=saved,
+        answered=answered,
         form=CSRFForm(),
         course=course,
         timer=_clock(attempt, deadline, now) if deadline is not None else None,
@@ -174,7 +189,7 @@ def finish(attempt_id: int):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     questions = quizzes.questions_of(attempt, course)
     saved = quizzes.saved_responses(attempt, questions)
-    answered = [q.id for q in questions if q.id in saved and grade(q, saved[q.id]).answered]
+    answered = quizzes.answered_ids(questions, saved)
     return render_template(
         "quiz/finish.html",
         attempt=attempt,
@@ -197,7 +212,11 @@ def results(attempt_id: int):
     saved = quizzes.saved_responses(attempt, questions)
     graded = quizzes.graded_answers(attempt)
     # What was graded, as it was graded: the stored grade of the question version drawn.
-    rows = [(q, saved.get(q.id), quizzes.stored_grade(q, graded.get(q.id)), correct_response(q)) for q in questions]
+    # Choices are listed in the order this attempt showed them (its seed), not the bank's.
+    rows = [
+        (q, saved.get(q.id), quizzes.stored_grade(q, graded.get(q.id)), correct_response(q), present(q, attempt.seed))
+        for q in questions
+    ]
     show_feedback = show_answers = True
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id else None
     if assignment is not None:

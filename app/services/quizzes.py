@@ -26,7 +26,7 @@ from course.catalog import Course
 from course.drawing import draw
 from course.grading import Grade, grade
 from course.model import Question
-from course.responses import from_json, to_json
+from course.responses import from_json, is_answered, to_json
 
 
 class QuizError(ValueError):
@@ -46,12 +46,28 @@ class MockSettings:
     minutes: int | None
 
 
-def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
-    """Draw a stratified random self-test over the chosen lessons and open an attempt."""
+def self_test_pool(user_id: int, course: Course, lesson_ids: tuple[str, ...] | None = None) -> list[Question]:
+    """The questions a self-test may draw for this learner (of some lessons, or of all)."""
     from app.services.release import held_questions
 
     held = held_questions(user_id)  # questions of unreleased graded work are not drawn for self-tests
-    pool = [q for q in course.self_graded if q.lesson in settings.lesson_ids and q.id not in held]
+    return [q for q in course.self_graded if (lesson_ids is None or q.lesson in lesson_ids) and q.id not in held]
+
+
+def pool_sizes(user_id: int, course: Course) -> dict[str, int]:
+    """How many questions each lesson can give this learner's self-test (shown beside each lesson)."""
+    sizes: dict[str, int] = {}
+    for question in self_test_pool(user_id, course):
+        sizes[question.lesson] = sizes.get(question.lesson, 0) + 1
+    return sizes
+
+
+def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
+    """Draw a stratified random self-test over the chosen lessons and open an attempt.
+
+    Asking for more questions than the lessons have gives all of them; the caller says so.
+    """
+    pool = self_test_pool(user_id, course, settings.lesson_ids)
     if not pool:
         raise QuizError("Choose at least one lesson that has questions.")
     seed = randomness.new_seed()
@@ -107,6 +123,11 @@ def saved_responses(attempt: Attempt, questions: list[Question]) -> dict[str, An
     by_id = {q.id: q for q in questions}
     rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
     return {r.question_id: from_json(by_id[r.question_id], r.response) for r in rows if r.question_id in by_id}
+
+
+def answered_ids(questions: list[Question], saved: dict[str, Any]) -> set[str]:
+    """The questions whose saved response is an answer: a blank save does not count (take, finish, counts)."""
+    return {q.id for q in questions if q.id in saved and is_answered(q, saved[q.id])}
 
 
 def graded_answers(attempt: Attempt) -> dict[str, AttemptAnswer]:
