@@ -101,6 +101,27 @@ def register_handlers(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(local_time, "local")
     app.add_template_filter(format_number, "number")
+
+    def lesson_title(lesson_id: str) -> str:
+        """A lesson's title for a page (its id only if the lesson no longer exists)."""
+        from app.services.content import get_course
+
+        lesson = get_course().lesson_by_id.get(lesson_id)
+        return lesson.title if lesson else lesson_id
+
+    def objective_text(objective_id: str) -> str:
+        """An objective's wording for a page (its id only if it no longer exists)."""
+        from app.services.content import get_course
+
+        for lesson in get_course().lessons:
+            for objective in lesson.meta.objectives:
+                if objective.id == objective_id:
+                    return objective.text
+        return objective_id
+
+    # Pages show titles and wording, never internal ids such as "02-marat-2018" or "01-goode-2020.o1".
+    app.add_template_filter(lesson_title, "lesson_title")
+    app.add_template_filter(objective_text, "objective_text")
     app.add_template_filter(render_inline, "inline_markdown")
 
 

@@ -283,3 +283,8 @@ def test_section_grade_download_is_a_csv(app, client, classroom):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert rows[1][0].strip() == "Points Possible" and len(rows) == 4
+
+
+def test_the_assignment_pages_show_lesson_titles_and_objective_wording_not_ids(app, client, classroom):
+    html = client.get(f"/teach/assignments/{classroom['assignment']}").get_data(as_text=True)
+    assert "questions from A demo lesson" in html and "from 01-demo" not in html
