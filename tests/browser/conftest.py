@@ -90,5 +90,11 @@ def check_page(request):
         page.screenshot(path=str(SCREENSHOTS / f"{backend}-{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"), full_page=True)
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
+        # Every page a journey checks fits its viewport: on a phone nothing may push the page sideways
+        # (wide tables scroll inside their own box instead).
+        width = page.viewport_size["width"] if page.viewport_size else None
+        if width is not None:
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{name}: the page is {scroll} px wide in a {width} px viewport"
 
     return _check
