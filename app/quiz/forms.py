@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -23,7 +23,11 @@ class MockQuizForm(FlaskForm):
     count = IntegerField(
         "Number of questions",
         default=10,
-        validators=[DataRequired(), NumberRange(min=1, max=50, message="Choose between 1 and 50 questions.")],
+        # InputRequired, not DataRequired: 0 is typed data (out of range), not a missing field.
+        validators=[
+            InputRequired(message="Enter how many questions you want (1 to 50)."),
+            NumberRange(min=1, max=50, message="Choose between 1 and 50 questions."),
+        ],
     )
     minutes = SelectField(
         "Time limit",
