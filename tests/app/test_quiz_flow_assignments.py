@@ -69,3 +69,8 @@ def test_no_internal_ids_on_the_learners_quiz_pages(app, classroom):
     for url, html in seen.items():
         text = visible_text(html)
         assert not IDS.search(text), (url, IDS.findall(text))
+
+
+def test_an_assignment_not_attempted_yet_says_so_not_missing(app, classroom):
+    text = text_of(classroom["students"][0].get("/assignments").get_data(as_text=True))
+    assert "Score: not attempted yet" in text and "missing" not in text
