@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
@@ -34,13 +35,14 @@ def _question_or_404(question_id: str):
     return question
 
 
-def _seed(question: Question) -> str:
+def _seed(question: Question, answered: int | None = None) -> str:
     """The presentation seed: stable across reloads; after each answer, one that shows another order.
 
     "Try again" relies on it: the same question comes back with its choices (or items, options)
     in a fresh order whenever the question has more than one order to show.
     """
-    answered = learning.answer_counts(current_user.id).get(question.id, 0)
+    if answered is None:
+        answered = learning.answer_counts(current_user.id).get(question.id, 0)
     seed = f"practice:{current_user.id}:0"
     shown = present(question, seed)
     for n in range(1, answered + 1):
@@ -163,6 +165,13 @@ def feedback(answer_id: int):
     response = from_json(question, answer.response)
     result = grade(question, response)
     zone_name = learning.learner_zone(current_user.id)
+    # The order this answer's question was shown in: the seed it had after the learner's earlier answers.
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(Answer)
+        .where(Answer.user_id == current_user.id, Answer.question_id == question.id, Answer.id < answer.id)
+    )
+    shown = present(question, _seed(question, earlier or 0))
     return render_template(
         "practice/feedback.html",
         question=question,
@@ -170,6 +179,7 @@ def feedback(answer_id: int):
         result=result,
         response=response,
         key=correct_response(question),
+        shown=shown,
         course=course,
         objective=request.args.get("objective"),
         due=_due_now(),

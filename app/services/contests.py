@@ -24,9 +24,11 @@ from app import clock
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, AttemptAnswer, Contest, Enrollment, Role, Section, User
 from app.services import audit, lti_grades
+from app.services.content import get_course
 from course.catalog import Course
 from course.model import Question
 from course.qtypes import type_of
+from course.responses import from_json, is_answered
 
 MAX_REASON = 2000
 STATUSES = ("open", "accepted", "rejected", "dropped")
@@ -123,7 +125,13 @@ def answered_in(attempt: Attempt, question_id: str) -> AttemptAnswer | None:
     if attempt.submitted_at is None or question_id not in (attempt.question_ids or []):
         return None
     row = db.session.get(AttemptAnswer, (attempt.id, question_id))
-    return row if row is not None and row.response not in (None, "", [], {}) else None
+    if row is None:
+        return None
+    question = get_course().question_by_id.get(question_id)
+    if question is None:  # retired from the bank: any stored response counts
+        return row if row.response not in (None, "", [], {}) else None
+    # The one rule for "answered" (a cloze with every blank empty is not an answer either).
+    return row if is_answered(question, from_json(question, row.response)) else None
 
 
 def open_for_attempt(

@@ -253,3 +253,23 @@ def test_the_export_has_the_learners_contests(app, contested):
     contest(ann, contested["attempts"][0], contested["short"])
     data = json.loads(ann.get("/account/data.json").get_data(as_text=True))
     assert [c["reason"] for c in data["contests"]] == ["The reading names informants too."]
+
+
+def test_a_response_with_every_part_empty_is_not_an_answer_to_contest(app, client, classroom):
+    from app.services import contests as contest_service
+
+    assignment = create_assignment(client, classroom["section"], title="Matching quiz", types=["matching"], num_questions="1")
+    ann = classroom["students"][0]
+    url = student_starts(ann, assignment).headers["Location"]
+    attempt_id = int(url.rsplit("/", 1)[1])
+    submit_attempt(ann, url)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        (qid,) = attempt.question_ids
+        # A stored response whose every list was left empty (as a cloze with every blank empty) is not an answer.
+        from app.services.content import get_course
+
+        left = get_course().question_by_id[qid].pairs[0].left
+        db.session.merge(AttemptAnswer(attempt_id=attempt_id, question_id=qid, response={left: ""}))
+        db.session.commit()
+        assert contest_service.answered_in(db.session.get(Attempt, attempt_id), qid) is None

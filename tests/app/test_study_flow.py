@@ -247,3 +247,18 @@ def test_review_answers_do_not_count_toward_a_practice_run_and_a_run_summary_is_
     make_user(app, "other@example.org")
     auth.login("other@example.org")
     assert client.get(run_url).status_code == 404
+
+
+def test_practice_feedback_lists_choices_in_the_order_that_answer_was_shown(app, client, student, fixed_clock):
+    from app.services.content import get_course
+
+    with app.app_context():
+        question = get_course().question_by_id["demo-002"]
+    for _ in range(2):  # the second answer is shown in another order ("Try again")
+        page = client.get("/practice/demo-002").get_data(as_text=True)
+        shown = [question.choices[int(i)].text for i in choice_order(page)]
+        data = {"csrf_token": csrf_from(page), "practice_token": practice_token_from(page), "answer": "0"}
+        html = feedback_of(client, client.post("/practice/demo-002", data=data))
+        body = html.split("<main", 1)[1]
+        positions = [body.index(text) for text in shown]
+        assert positions == sorted(positions), shown
