@@ -26,7 +26,7 @@ from course.attempts import DEFAULT_GRACE_SECONDS
 from course.exports.qti import AssignmentQuiz, to_qti_zip
 from course.grading import correct_response, grade
 from course.presentation import present
-from course.responses import ResponseError, form_values, parse_response
+from course.responses import ResponseError, form_values, is_answered, parse_response
 
 _LOCKED_FIELDS = {"lessons": "lesson_ids", "objectives": "objective_ids", "types": "question_types"}
 _LOCKED_FIELDS |= {"num_questions": "num_questions", "time_limit_minutes": "time_limit_minutes", "counting": "counting"}
@@ -251,6 +251,7 @@ def _question_page(assignment, section, preview, index: int, typed: dict | None 
     question = drawn[index]
     shown = present(question, preview.seed)
     saved = previews.saved(preview, drawn)
+    by_id = {q.id: q for q in drawn}
     return render_template(
         "teach/assignment_preview_take.html",
         assignment=assignment,
@@ -261,7 +262,9 @@ def _question_page(assignment, section, preview, index: int, typed: dict | None 
         total=len(drawn),
         drawn=drawn,
         values=typed if typed is not None else form_values(question, shown, saved.get(question.id)),
-        saved=saved,
+        saved={
+            qid for qid, response in saved.items() if qid in by_id and is_answered(by_id[qid], response)
+        },  # the learners' rule
         form=CSRFForm(),
         token=previews.issue(preview),
         timer=_timer(preview, assignment, section),
@@ -363,7 +366,7 @@ def _results(assignment, section, preview, timed_out: bool):
         "teach/assignment_preview_results.html",
         assignment=assignment,
         section=section,
-        rows=[(q, response, result, correct_response(q)) for q, response, result in rows],
+        rows=[(q, response, result, correct_response(q), present(q, preview.seed)) for q, response, result in rows],
         score=score,
         pending=pending,
         timed_out=timed_out,

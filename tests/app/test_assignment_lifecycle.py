@@ -264,3 +264,16 @@ def test_another_instructor_gets_404_from_every_new_route(app, client, classroom
         response = client.open(url, method=method, data=data if method == "POST" else None)
         assert response.status_code == 404, (method, url, response.status_code)
     assert count(app, Assignment) == 1 and audit_actions(app).count("assignment.delete") == 0
+
+
+def test_preview_counts_only_answers_as_saved_and_enter_goes_forward(app, client, classroom, fixed_clock):
+    aid = classroom["assignment"]
+    start = client.get(f"/teach/assignments/{aid}/preview").get_data(as_text=True)
+    page = client.post(f"/teach/assignments/{aid}/preview", data={"csrf_token": csrf_from(start)}).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": csrf_from(page), "token": token, "index": "0", "go": "next"}  # a blank save
+    page = client.post(f"/teach/assignments/{aid}/preview/answer", data=data).get_data(as_text=True)
+    assert "question 2 of 3 · 0 saved" in page
+    form = page.split('action="/teach/assignments/', 1)[1]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'value="next"' in first_button  # Enter presses the first submit button: it goes forward
