@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.models import Role
 from app.services import accounts
-from app.services.content import get_course, sync_catalogue
+from app.services.content import get_course, load_and_record
 from course.errors import ContentError
 from course.exports.formats import QUESTION_FORMATS
 
@@ -112,14 +112,13 @@ def demo_accounts() -> None:
 
 @course_cli.command("load")
 def load_course() -> None:
-    """Load lessons and the question bank and record every question id in the database."""
+    """Load lessons and the question bank; record every question id and the content version in the database."""
     try:
-        course = get_course()
+        course, report = load_and_record()  # the files as they are now, not a copy cached in this process
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1) from None
-    report = sync_catalogue(course)
     click.echo(
         f"Course loaded: {report.lessons} lessons, {len(course.readings)} readings, {report.questions} questions "
         f"({report.added} new, {report.changed} changed, {report.retired} retired)."

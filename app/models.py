@@ -133,6 +133,21 @@ class QuestionRecord(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+class ContentVersion(Model):
+    """The version of the course content `flask course load` last recorded (one row, id 1).
+
+    Every process keeps the course it read from the release's files; it looks at this row every
+    CONTENT_CHECK_SECONDS and reads its files again when the version changed, so a `course load`
+    on one host reaches every worker of every host without a restart (app/services/content.py).
+    """
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[str] = mapped_column(String(64))  # SHA-256 of the lessons folder and the bank file
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 def _user_fk() -> ForeignKey:
     return ForeignKey("users.id", ondelete="CASCADE")
 

@@ -195,6 +195,9 @@ STEPS = {
         },
         "lti_launch_value": {"key": "lti1p3-nonce-x", "value": "true", "expires_at": NOW},
     },
+    "0014": {
+        "content_version": {"id": 1, "version": "0" * 64, "loaded_at": NOW},
+    },
 }
 
 
