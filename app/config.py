@@ -41,6 +41,9 @@ def defaults() -> dict[str, Any]:
         # Server-side session limits (OWASP ASVS V3.3): signed out after this long without a request,
         # and this long after logging in whatever happens.
         "SESSION_IDLE_MINUTES": 120,
+        # How often (seconds) each process asks the database whether `course load` recorded a new
+        # content version (app/services/content.py).
+        "CONTENT_CHECK_SECONDS": 5.0,
         "SESSION_ABSOLUTE_HOURS": 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
