@@ -31,7 +31,10 @@ def test_register_log_out_log_in(page: Page, check_page):
     page.get_by_label("Email").fill("browser-student@example.org")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Email or password is not correct.")).to_be_visible()
+    # Said in the focused error summary (linking to the field) and beside the field itself.
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Email or password is not correct.")).to_be_visible()
     check_page("login-error")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

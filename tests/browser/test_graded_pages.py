@@ -77,7 +77,7 @@ def test_held_question_regrade_preview_and_section_time_zone(browser, live_app, 
     expect(page.get_by_role("columnheader", name="Due (Europe/Moscow)")).to_be_visible()
     check_page("teach-section-time-zone", page)
     page.goto(f"/teach/assignments/{assignment_id}")
-    expect(page.get_by_text("3 questions from 01-goode-2020")).to_contain_text("Europe/Moscow")
+    expect(page.get_by_text("3 questions from Russia's digital surveillance")).to_contain_text("Europe/Moscow")
     page.get_by_role("link", name=f"Review regrade of {first.id}").click()
     expect(page.get_by_text("1 of 1 submitted attempts would change")).to_be_visible()
     check_page("teach-regrade", page)

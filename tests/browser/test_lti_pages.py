@@ -107,7 +107,7 @@ def test_admin_registers_a_platform_and_a_bad_launch_gets_a_clear_page(browser, 
             page.get_by_label("Access token URL").fill("https://moodle.example.edu/mod/lti/token.php")
             page.get_by_label("Platform key set (JWKS) URL").fill("not a url")
             page.get_by_role("button", name="Save platform").click()
-            expect(page.get_by_text("must be a full URL")).to_be_visible()
+            expect(page.get_by_role("alert").get_by_text("must be a full URL")).to_be_visible()
             page.get_by_label("Platform key set (JWKS) URL").fill("https://moodle.example.edu/mod/lti/certs.php")
             page.get_by_role("button", name="Save platform").click()
             expect(page.get_by_text("Saved Moodle, Example U.")).to_be_visible()
