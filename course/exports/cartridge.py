@@ -175,6 +175,9 @@ def assessment_file(lesson_id: str) -> str:
 # --- HTML ------------------------------------------------------------------------------------
 
 
+_APP_PAGE_LINK = re.compile(r"\]\(/(lessons|readings)/([a-z0-9-]+)(#[A-Za-z0-9_-]+)?\)")
+
+
 def render(text: str) -> str:
     """Markdown to sanitised HTML as the app renders it, glossary links pointing at ``glossary.html``."""
 
@@ -182,6 +185,10 @@ def render(text: str) -> str:
         term, shown = match.group(1), match.group(2) or match.group(1).replace("-", " ")
         return f"[{shown}](glossary.html#{term}){{: .term }}"
 
+    # Links to the app's own lesson and reading pages become links to their pages in the package.
+    text = _APP_PAGE_LINK.sub(
+        lambda m: f"]({lesson_file(m.group(2)) if m.group(1) == 'lessons' else reading_file(m.group(2))}{m.group(3) or ''})", text
+    )
     rendered: str = markdown.markdown(
         _GLOSSARY_LINK.sub(link, text),
         extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists"],
