@@ -55,6 +55,32 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
 
+# The spread (min, max) behind each median figure recorded with `summarise`, by key: `make bench`
+# prints it beside the median and writes it to latest.json under "_spread".
+SPREADS: dict[str, tuple[float, float]] = {}
+
+
+def summarise(key: str, values: list[float]) -> float:
+    """The median of `values` (rounded), remembering their spread (min, max) under `key`."""
+    SPREADS[key] = (round(min(values), 3), round(max(values), 3))
+    return median(values)
+
+
+def spread_text(key: str) -> str:
+    """ "(min-max over N runs)" for a key with a recorded spread, else ""."""
+    if key not in SPREADS:
+        return ""
+    low, high = SPREADS[key]
+    return f"(spread {low:g}-{high:g})"
+
+
+def print_figures(figures: dict[str, float]) -> None:
+    """Print one figure a line, with its spread when it is a median of several runs."""
+    width = max((len(k) for k in figures), default=0)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value:<10g}  {spread_text(key)}".rstrip())
+
+
 def free_port() -> int:
     """A port nothing listens on right now (bound to 0, then released)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -241,6 +267,8 @@ def answer_fields(question: Any, shown: Any) -> list[tuple[str, str]]:
         return [(f"match-{i}", shown.options[i % len(shown.options)]) for i in range(len(question.pairs))]
     if kind == "ordering":
         return [(f"pos-{i}", str(i + 1)) for i in range(len(shown.items))]
+    if kind == "cloze":
+        return [(f"blank-{i}", blank.answer) for i, blank in enumerate(question.blanks)]
     raise ValueError(f"no answer builder for question type {kind}")
 
 
@@ -450,8 +478,8 @@ def csrf_from(html: str) -> str:
 def login(client: Client, email: str, password: str = STUDENT_PASSWORD) -> str:
     """Log in through the real form (GET for the token, POST); the client keeps the session cookie.
 
-    Returns the login form's CSRF token: it stays valid after login (the session keeps its raw
-    token), so it can be sent with the student's next forms as a browser's open page would.
+    Returns the login form's CSRF token. Signing in starts a new session with a new token, so the
+    next forms need a token read from a page fetched after login (answer_save and start_300 do).
     """
     status, _, html = client.request("GET", "/account/login")
     if status != 200:
@@ -495,12 +523,48 @@ def ratio_figures(
     (name, key), (ref_name, ref_key) = measured, reference
     figures: dict[str, float] = {}
     for conns in connections:
-        figures[f"{key}_c{conns}{suffix}"] = median([run[f"{name}_c{conns}"].rps for run in runs])
-        figures[f"{ref_key}_c{conns}{suffix}"] = median([run[f"{ref_name}_c{conns}"].rps for run in runs])
-        figures[f"{ratio_key}_c{conns}{suffix}"] = median(
-            [run[f"{name}_c{conns}"].rps / run[f"{ref_name}_c{conns}"].rps for run in runs]
-        )
+        for k, values in (
+            (key, [run[f"{name}_c{conns}"].rps for run in runs]),
+            (ref_key, [run[f"{ref_name}_c{conns}"].rps for run in runs]),
+            (ratio_key, [run[f"{name}_c{conns}"].rps / run[f"{ref_name}_c{conns}"].rps for run in runs]),
+        ):
+            figures[f"{k}_c{conns}{suffix}"] = summarise(f"{k}_c{conns}{suffix}", values)
     headline = max(connections)
     for k in (key, ref_key, ratio_key):
         figures[f"{k}{suffix}"] = figures[f"{k}_c{headline}{suffix}"]
+        SPREADS[f"{k}{suffix}"] = SPREADS[f"{k}_c{headline}{suffix}"]
     return figures
+
+
+# ---------------------------------------------------------------------------------- bulk loading
+
+
+def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> int:
+    """Insert many rows into `table` (a SQLAlchemy Table) on an open SQLAlchemy connection; return how many.
+
+    PostgreSQL: one COPY ... FROM STDIN (psycopg), JSON columns sent as their JSON text. SQLite: one
+    executemany of the Core INSERT (SQLAlchemy's own type processing, as the app's inserts do).
+    Columns left out of the rows take their server defaults (ids from the sequence).
+    """
+    if not rows:
+        return 0
+    from sqlalchemy import JSON, insert
+
+    names = list(rows[0])
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return len(rows)
+    as_json = {name for name in names if isinstance(table.c[name].type, JSON)}
+    raw = conn.connection.driver_connection
+    columns = ", ".join(f'"{name}"' for name in names)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[n]) if n in as_json and row[n] is not None else row[n] for n in names])
+    return len(rows)
+
+
+def analyze(conn: Any) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL's autovacuum would, a little later)."""
+    from sqlalchemy import text
+
+    conn.execute(text("ANALYZE"))

@@ -18,7 +18,9 @@ alternating between runs), REPEATS runs.
 Keys: `answer_save_rps_c16`, `answer_save_rps_c64`, `ceiling_rps_c16`, `ceiling_rps_c64` (medians
 over runs); the headline keys are the **c64** figures: `answer_save_rps` = median of
 answer_save_rps_c64, `ceiling_rps` = median of ceiling_rps_c64, `answer_save_ratio` = median over
-runs of (app c64 / ceiling c64 in that run); `answer_save_ratio_c16` likewise at 16.
+runs of (app c64 / ceiling c64 in that run); `answer_save_ratio_c16` likewise at 16. On PostgreSQL
+the same keys end `_pg` (`answer_save_ratio_pg`, `answer_save_ratio_c16_pg`, ...). Every median
+keeps its spread (min-max over the REPEATS interleaved runs), printed beside it.
 `answer_save_errors` counts the app's failed requests over all timed runs (status >= 400 plus
 connect/read/write/timeout errors; 302 is success); `ceiling_errors` the same for the ceiling.
 """
@@ -139,5 +141,4 @@ def run(repeats: int = REPEATS, students: int = STUDENTS, duration_s: float = DU
 
 
 if __name__ == "__main__":
-    for key, value in run().items():
-        print(f"{key}  {value}")
+    h.print_figures(run())

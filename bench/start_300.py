@@ -26,6 +26,10 @@ run's p50 / p99 over all its requests. `start_300_errors` = failed requests summ
 any 5xx, connection error or timeout, or any status/redirect other than the expected one (an
 answer redirected back to its own question was not saved). A student stops at its first failure.
 
+Issue 15's keys, the same measurements under its names: `burst_300_start_p99_ms` (=
+start_300_start_p99_ms), `burst_300_flow_p99_ms` (= start_300_journey_p99_ms) and `burst_300_errors`
+(= start_300_errors), `_pg` on PostgreSQL; each median prints its spread over the runs.
+
 Detail keys: `start_300_start_p50_ms` / `start_300_start_p99_ms` (the simultaneous POST /quiz/
 alone), `start_300_journey_p50_ms` / `start_300_journey_p99_ms` (one student's 7 requests end
 to end), `start_300_rps` (requests per second over a run), `start_300_run_s` (wall time of a run).
@@ -80,15 +84,18 @@ def make_students(database_url: str, count: int) -> list[str]:
 
 
 def log_in(base_url: str, email: str, check_form: bool = False) -> Student:
-    """Log in over HTTP; keep the session cookie and the CSRF token (valid for every form of the session)."""
+    """Log in over HTTP; keep the session cookie and the CSRF token (valid for every form of the session).
+
+    Signing in starts a new session with a new CSRF token, so the token is read from the self-test
+    form (GET /quiz/) after login, as a browser's next page would have it, not from the login form.
+    """
     client = h.Client(base_url)
     try:
-        token = h.login(client, email)
-        if check_form:
-            status, _, html = client.request("GET", "/quiz/")
-            if status != 200 or f'value="{LESSON}"' not in html:
-                raise RuntimeError(f"GET /quiz/ returned {status} or does not offer lesson {LESSON}")
-        return Student(email, dict(client.cookies), token)
+        h.login(client, email)
+        status, _, html = client.request("GET", "/quiz/")
+        if status != 200 or (check_form and f'value="{LESSON}"' not in html):
+            raise RuntimeError(f"GET /quiz/ returned {status} or does not offer lesson {LESSON}")
+        return Student(email, dict(client.cookies), h.csrf_from(html))
     finally:
         client.close()
 
@@ -242,17 +249,14 @@ def run_backend(backend: h.Backend, count: int, repeats: int) -> tuple[dict[str,
                     )
             finally:
                 questions.close()
-    figures = {
-        f"start_300_errors{s}": sum(run["errors"] for run in runs),
-        f"start_300_p50_ms{s}": h.median([run["p50_ms"] for run in runs]),
-        f"start_300_p99_ms{s}": h.median([run["p99_ms"] for run in runs]),
-        f"start_300_start_p50_ms{s}": h.median([run["start_p50_ms"] for run in runs]),
-        f"start_300_start_p99_ms{s}": h.median([run["start_p99_ms"] for run in runs]),
-        f"start_300_journey_p50_ms{s}": h.median([run["journey_p50_ms"] for run in runs]),
-        f"start_300_journey_p99_ms{s}": h.median([run["journey_p99_ms"] for run in runs]),
-        f"start_300_rps{s}": h.median([run["rps"] for run in runs]),
-        f"start_300_run_s{s}": h.median([run["run_s"] for run in runs]),
-    }
+    figures: dict[str, float] = {f"start_300_errors{s}": sum(run["errors"] for run in runs)}
+    for name in ("p50_ms", "p99_ms", "start_p50_ms", "start_p99_ms", "journey_p50_ms", "journey_p99_ms", "rps", "run_s"):
+        figures[f"start_300_{name}{s}"] = h.summarise(f"start_300_{name}{s}", [run[name] for run in runs])
+    # Issue 15's names for the same measurements: the simultaneous start's p99, the whole journey's
+    # p99 (start, 5 saves, submit; page views left out, see above) and every failed request.
+    for alias, name in (("burst_300_start_p99_ms", "start_p99_ms"), ("burst_300_flow_p99_ms", "journey_p99_ms")):
+        figures[f"{alias}{s}"] = h.summarise(f"{alias}{s}", [run[name] for run in runs])
+    figures[f"burst_300_errors{s}"] = figures[f"start_300_errors{s}"]
     return figures, runs
 
 
@@ -268,5 +272,4 @@ def run(repeats: int = REPEATS, students: int = STUDENTS) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    for key, value in run().items():
-        print(f"{key}  {value}")
+    h.print_figures(run())

@@ -1,0 +1,46 @@
+"""The database benchmarks of issue 15 run end to end at a tiny size (figures are not checked: no timing here).
+
+`make bench` runs them at full size; these only keep them working as the app changes.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bench import _harness, dashboard_500, export_db, item_analysis_db
+
+
+@pytest.fixture()
+def sqlite_only(monkeypatch, tmp_path):
+    """SQLite only, raw results to a temp folder (not over a real run's bench/results)."""
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    monkeypatch.setattr(_harness, "RESULTS", tmp_path)
+
+
+def test_export_db_runs_at_a_tiny_size(sqlite_only):
+    figures = export_db.run(learners=20, repeats=1)
+    assert set(figures) >= {
+        "export_db_10k_seconds_sqlite",
+        "export_db_peak_rss_mb_10k_sqlite",
+        "export_db_peak_rss_mb_40k_sqlite",
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL")
+def test_export_db_loads_postgresql_with_copy(monkeypatch, tmp_path):
+    monkeypatch.setattr(_harness, "RESULTS", tmp_path)
+    figures = export_db.run(learners=20, repeats=1, include_sqlite=False)
+    assert set(figures) >= {"export_db_10k_seconds", "export_db_peak_rss_mb_10k", "export_db_peak_rss_mb_40k"}
+
+
+def test_item_analysis_db_runs_at_a_tiny_size(sqlite_only):
+    figures = item_analysis_db.run(attempts=40, repeats=1)
+    assert figures["item_analysis_db_10k_attempts"] == 40 and "item_analysis_db_10k_seconds" in _harness.SPREADS
+
+
+def test_dashboard_500_runs_at_a_tiny_size(sqlite_only):
+    figures = dashboard_500.run(learners=15, requests=2, rounds=1)
+    assert set(figures) == {"dashboard_500_ms", "dashboard_500_p50_ms"}
