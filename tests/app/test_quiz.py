@@ -88,7 +88,8 @@ def test_every_move_saves_and_a_new_session_resumes_where_the_learner_stopped(ap
     home = fresh.get("/").get_data(as_text=True)
     assert f"/quiz/attempts/{attempt_id}" in home
     page = fresh.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
-    assert "<h1>Question 4</h1>" in page and "3 saved" in page
+    answered = sum(1 for i in range(3) if right_fields(question_at(app, attempt_id, i)))  # a blank save is not "saved"
+    assert "<h1>Question 4</h1>" in page and f"{answered} saved" in page
     shown = next(i for i in range(3) if question_at(app, attempt_id, i) != "demo-007")  # the ordering one got no answer
     back = fresh.get(f"/quiz/attempts/{attempt_id}?q={shown}").get_data(as_text=True)
     assert re.search(r'(checked|value="1500"|value="activists"|selected)', back)
