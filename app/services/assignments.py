@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Final, Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from app import clock, randomness
 from app.extensions import db

@@ -304,6 +304,7 @@ def dashboard_page(section_id: int):
         course=course,
         columns=dashboard.heatmap_columns(course),
         learners=learners,
+        heat_cells=dashboard.heat_cells,
         histograms=histograms,
         completion=dashboard.completion(section.id, course, len(learners)),
         not_started=not_started,
