@@ -34,9 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-import markdown
-import nh3
-
+from course import markup
 from course.catalog import Course
 from course.exports._questions import (
     accepted_answers,
@@ -47,7 +45,7 @@ from course.exports._questions import (
     unit_note,
     xml_safe,
 )
-from course.model import Lesson, Question, Reading
+from course.model import GlossaryTerm, Lesson, Question, Reading
 from course.qtypes import Essay, MultipleResponse, Numeric, ShortAnswer, SingleChoice, TrueFalse
 from course.qtypes.essay import limits_text, rubric_markdown
 
@@ -84,24 +82,6 @@ _NOT_CARRIED = {
     "cloze": "Common Cartridge's question profile has one answer box per question, so a passage with blanks cannot be carried",
 }
 
-# What the app's sanitiser keeps (app/rendering.py), minus absolute links: no URL scheme is allowed.
-_TAGS = {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "sup", "sub", "h2", "h3"}
-_TAGS |= {"h4", "h5", "table", "thead", "tbody", "tr", "th", "td", "caption", "div", "span", "abbr"}
-_ATTRIBUTES = {
-    "a": {"href", "title", "class"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
-    "h5": {"id"},
-    "li": {"id"},
-    "sup": {"id"},
-    "div": {"class"},
-    "span": {"class"},
-    "th": {"align", "scope"},
-    "td": {"align"},
-    "abbr": {"title"},
-}
-_GLOSSARY_LINK = re.compile(r"\[\[([a-z0-9.-]+)(?:\|([^\]]+))?\]\]")
 _CSS = """body { font-family: Georgia, serif; line-height: 1.5; max-width: 46rem; margin: 1rem auto; padding: 0 1rem; color: #1a1a1a; }
 h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; line-height: 1.2; }
 .muted { color: #555; }
@@ -178,25 +158,16 @@ def assessment_file(lesson_id: str) -> str:
 _APP_PAGE_LINK = re.compile(r"\]\(/(lessons|readings)/([a-z0-9-]+)(#[A-Za-z0-9_-]+)?\)")
 
 
-def render(text: str) -> str:
-    """Markdown to sanitised HTML as the app renders it, glossary links pointing at ``glossary.html``."""
+def render(text: str, glossary: Iterable[GlossaryTerm] = ()) -> str:
+    """Markdown to sanitised HTML as the app renders it (course.markup), with links kept inside the package.
 
-    def link(match: re.Match[str]) -> str:
-        term, shown = match.group(1), match.group(2) or match.group(1).replace("-", " ")
-        return f"[{shown}](glossary.html#{term}){{: .term }}"
-
-    # Links to the app's own lesson and reading pages become links to their pages in the package.
+    Glossary links point at ``glossary.html`` and read as the terms do in the app; links to the
+    app's lesson and reading pages become links to their pages here; no URL scheme is allowed.
+    """
     text = _APP_PAGE_LINK.sub(
         lambda m: f"]({lesson_file(m.group(2)) if m.group(1) == 'lessons' else reading_file(m.group(2))}{m.group(3) or ''})", text
     )
-    rendered: str = markdown.markdown(
-        _GLOSSARY_LINK.sub(link, text),
-        extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists"],
-        extension_configs={"toc": {"permalink": False}, "footnotes": {"BACKLINK_TEXT": "↩"}},
-        output_format="html",
-    )
-    clean: str = nh3.clean(rendered, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(), link_rel=None)
-    return clean
+    return markup.to_html(markup.name_glossary_links(text, glossary), "glossary.html", url_schemes=frozenset())
 
 
 def page(title: str, body: str) -> str:
@@ -235,7 +206,7 @@ def lesson_page(course: Course, lesson: Lesson) -> str:
         f"<h1>{_e(lesson.title)}</h1>",
         "<h2>By the end you can</h2>",
         "<ul>\n" + "\n".join(f"<li>{_e(o.text)}</li>" for o in lesson.meta.objectives) + "\n</ul>",
-        render(lesson.body),
+        render(lesson.body, course.glossary),
         "<h2>" + ("The reading" if len(readings) == 1 else "The readings") + "</h2>",
         "<ul>\n" + "\n".join(f"<li>{_reading_line(r)}</li>" for r in readings) + "\n</ul>",
     ]

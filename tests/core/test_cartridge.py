@@ -299,3 +299,15 @@ def test_the_manifest_and_every_quiz_validate_against_the_cc_1_1_schemas():
     # The validation is not vacuous: a resource type outside the CC 1.1 vocabulary is refused.
     wrong = archive.read("imsmanifest.xml").replace(b'type="webcontent"', b'type="webcontent/html"', 1)
     assert not manifest_schema.validate(etree.fromstring(wrong))
+
+
+def test_lesson_text_reads_as_in_the_app_glossary_terms_by_name_and_lessons_by_page():
+    from course.exports.cartridge import lesson_file, render
+    from course.model import GlossaryTerm
+
+    sorm = GlossaryTerm.model_validate(
+        {"id": "sorm", "term": "SORM", "definition": "SORM is Russia's system.", "source": "goode-2020", "quote": "SORM"}
+    )
+    html = render("Russia's [[sorm]] grew, as [the Marat lesson](/lessons/02-marat-2018) shows.", [sorm])
+    assert '<a class="term" href="glossary.html#sorm">SORM</a>' in html  # the term, not the slug "sorm"
+    assert f'href="{lesson_file("02-marat-2018")}"' in html and 'href="/' not in html
