@@ -113,11 +113,8 @@ def register_handlers(app: Flask) -> None:
         """An objective's wording for a page (its id only if it no longer exists)."""
         from app.services.content import get_course
 
-        for lesson in get_course().lessons:
-            for objective in lesson.meta.objectives:
-                if objective.id == objective_id:
-                    return objective.text
-        return objective_id
+        objective = get_course().objective_by_id.get(objective_id)
+        return objective.text if objective else objective_id
 
     # Pages show titles and wording, never internal ids such as "02-marat-2018" or "01-goode-2020.o1".
     app.add_template_filter(lesson_title, "lesson_title")

@@ -11,7 +11,7 @@ from typing import Any
 from course.bank import load_bank
 from course.content import load_glossary, load_lessons, load_readings
 from course.errors import ContentError, Problem
-from course.model import GlossaryTerm, Lesson, Question, Reading
+from course.model import GlossaryTerm, Lesson, Objective, Question, Reading
 from course.qtypes import AUTO_GRADED
 from course.text import normalise_quote
 
@@ -39,6 +39,11 @@ class Course:
     def term_by_id(self) -> dict[str, GlossaryTerm]:
         """Glossary terms keyed by id."""
         return {term.id: term for term in self.glossary}
+
+    @cached_property
+    def objective_by_id(self) -> dict[str, Objective]:
+        """Every lesson's objectives keyed by id."""
+        return {o.id: o for lesson in self.lessons for o in lesson.meta.objectives}
 
     @cached_property
     def question_by_id(self) -> dict[str, Question]:

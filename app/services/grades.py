@@ -89,7 +89,7 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
                 pending = next(attempts, None)
             member_of = {row[2] for row in rows}
             cells = {
-                a.id: _cell(a, overrides.get((a.id, user_id)), mine.get(a.id, []))
+                a.id: cell_for(a, overrides.get((a.id, user_id)), mine.get(a.id, []))
                 for a in assignments
                 if a.section_id in member_of
             }
@@ -98,7 +98,8 @@ def grade_rows(section_ids: list[int]) -> tuple[list[Column], Iterator[tuple[Lea
     return columns, stream()
 
 
-def _cell(assignment: Assignment, override: float | None, rows: list) -> Cell:
+def cell_for(assignment: Assignment, override: float | None, rows: list) -> Cell:
+    """One learner's cell from their attempt rows (user, assignment, submitted_at, score, pending) and any override."""
     submitted = [AttemptScore(clock.aware(r[2]), r[3] or 0.0, bool(r[4])) for r in rows if r[2] is not None]
     last = max((s.submitted_at for s in submitted), default=None)
     value, status = final_points(assignment.points, assignment.counting, submitted, override, len(rows))

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.lti.models import LtiContext, LtiLineItem, LtiPlatform, LtiScoreSync
 from app.lti.tool import ToolServiceConnector, registration_for
 from app.models import Assignment, Attempt, ScoreOverride, User
-from app.services.grades import _cell
+from app.services.grades import cell_for
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
@@ -60,7 +60,7 @@ def grade_changed(assignment_id: int, user_ids: Iterable[int]) -> int:
             )
         )
         override = db.session.get(ScoreOverride, (assignment_id, user_id))
-        cell = _cell(assignment, override.points if override else None, rows)
+        cell = cell_for(assignment, override.points if override else None, rows)
         activity, grading = _progress(cell.status, any(r[2] is not None for r in rows))
         for item in line_items:
             row = db.session.scalar(

@@ -118,3 +118,10 @@ def test_lesson_front_matter_error_points_into_the_front_matter(tmp_path):
         load_lesson(path)
     assert "estimated_minutes" in exc.value.problems[0].message
     assert exc.value.problems[0].line == 2
+
+
+def test_objectives_are_found_by_id_across_lessons():
+    course = load_course(COURSE / "lessons", COURSE / "bank.yaml")
+    every = [o for lesson in course.lessons for o in lesson.meta.objectives]
+    assert every and all(course.objective_by_id[o.id] == o for o in every)
+    assert len(course.objective_by_id) == len(every)
