@@ -22,6 +22,7 @@ from app.teach.forms import (
     SectionForm,
     TimeZoneForm,
 )
+from app.teach.heatmap import heat_cells
 from app.timezones import local_to_utc
 from course.attempts import DEFAULT_GRACE_SECONDS
 
@@ -304,7 +305,7 @@ def dashboard_page(section_id: int):
         course=course,
         columns=dashboard.heatmap_columns(course),
         learners=learners,
-        heat_cells=dashboard.heat_cells,
+        heat_cells=heat_cells,
         histograms=histograms,
         completion=dashboard.completion(section.id, course, len(learners)),
         not_started=not_started,
