@@ -50,33 +50,45 @@ def grade_changed(assignment_id: int, user_ids: Iterable[int]) -> int:
         return 0
     assignment = db.session.get(Assignment, assignment_id)
     assert assignment is not None
-    queued = 0
-    for user_id in set(user_ids):
-        rows = list(
-            db.session.execute(
-                select(Attempt.user_id, Attempt.assignment_id, Attempt.submitted_at, Attempt.score, Attempt.pending_grading)
-                .where(Attempt.assignment_id == assignment_id, Attempt.user_id == user_id)
-                .order_by(Attempt.started_at)
+    users = sorted(set(user_ids))
+    if not users:
+        return 0
+    # Three queries whatever the number of learners (a regrade may touch a whole class).
+    attempts: dict[int, list] = {}
+    for attempt in db.session.execute(
+        select(Attempt.user_id, Attempt.assignment_id, Attempt.submitted_at, Attempt.score, Attempt.pending_grading)
+        .where(Attempt.assignment_id == assignment_id, Attempt.user_id.in_(users))
+        .order_by(Attempt.started_at)
+    ):
+        attempts.setdefault(attempt[0], []).append(attempt)
+    overrides = dict(
+        db.session.execute(
+            select(ScoreOverride.user_id, ScoreOverride.points).where(
+                ScoreOverride.assignment_id == assignment_id, ScoreOverride.user_id.in_(users)
             )
+        ).all()
+    )
+    existing = {
+        (sync.user_id, sync.context_pk): sync
+        for sync in db.session.scalars(
+            select(LtiScoreSync).where(LtiScoreSync.assignment_id == assignment_id, LtiScoreSync.user_id.in_(users))
         )
-        override = db.session.get(ScoreOverride, (assignment_id, user_id))
-        cell = cell_for(assignment, override.points if override else None, rows)
+    }
+    now = clock.now()
+    queued = 0
+    for user_id in users:
+        rows = attempts.get(user_id, [])
+        cell = cell_for(assignment, overrides.get(user_id), rows)
         activity, grading = _progress(cell.status, any(r[2] is not None for r in rows))
         for item in line_items:
-            row = db.session.scalar(
-                select(LtiScoreSync).where(
-                    LtiScoreSync.assignment_id == assignment_id,
-                    LtiScoreSync.user_id == user_id,
-                    LtiScoreSync.context_pk == item.context_pk,
-                )
-            )
-            if row is None:
-                row = LtiScoreSync(assignment_id=assignment_id, user_id=user_id, context_pk=item.context_pk)
-                db.session.add(row)
-            row.score_given, row.score_maximum = cell.points, assignment.points
-            row.activity_progress, row.grading_progress = activity, grading
-            row.changed_at = clock.now()
-            row.status, row.tries, row.next_try_at, row.last_error = "pending", 0, clock.now(), None
+            sync = existing.get((user_id, item.context_pk))
+            if sync is None:
+                sync = LtiScoreSync(assignment_id=assignment_id, user_id=user_id, context_pk=item.context_pk)
+                db.session.add(sync)
+            sync.score_given, sync.score_maximum = cell.points, assignment.points
+            sync.activity_progress, sync.grading_progress = activity, grading
+            sync.changed_at = now
+            sync.status, sync.tries, sync.next_try_at, sync.last_error = "pending", 0, now, None
             queued += 1
     if queued and has_request_context():
         g.lti_scores_queued = True  # posted after this request's commit (see app.lti.views)

@@ -520,3 +520,67 @@ def test_results_given_before_the_lms_column_existed_are_sent_when_it_appears(ap
     )
     assert opened.headers["Location"].endswith(f"/teach/assignments/{assignment_id}")
     assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("s1", 6.0)]  # posted right after that launch
+
+
+def test_queuing_a_class_regrade_costs_the_same_queries_for_one_learner_or_many(app):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import event
+
+    from app.lti.models import LtiLineItem, LtiPlatform
+    from app.services import lti_grades
+
+    with app.app_context():
+        teacher = User(email="t@example.org", role="instructor")
+        teacher.set_password("a long enough password 1")
+        learners = [User(email=f"l{i}@example.org", role="student") for i in range(6)]
+        for user in learners:
+            user.set_password("a long enough password 1")
+        db.session.add_all([teacher, *learners])
+        db.session.flush()
+        section = Section(name="S", term="", instructor_id=teacher.id, join_code="LTIQ1234")
+        platform = LtiPlatform(
+            name="LMS",
+            issuer="https://lms",
+            client_id="c",
+            auth_login_url="https://lms/a",
+            auth_token_url="https://lms/t",
+            key_set_url="https://lms/k",
+        )
+        db.session.add_all([section, platform])
+        db.session.flush()
+        context = LtiContext(platform_id=platform.id, context_id="c1", section_id=section.id, deployment_id="d")
+        assignment = Assignment(
+            section_id=section.id,
+            title="Q",
+            lesson_ids=["01-demo"],
+            objective_ids=[],
+            question_types=[],
+            num_questions=1,
+            opens_at=datetime(2026, 1, 1, tzinfo=UTC),
+            due_at=datetime(2030, 1, 1, tzinfo=UTC),
+        )
+        db.session.add_all([context, assignment])
+        db.session.flush()
+        db.session.add(LtiLineItem(assignment_id=assignment.id, context_pk=context.id, url="https://lms/li/1"))
+        db.session.commit()
+
+        def statements(user_ids) -> int:
+            db.session.expunge_all()  # both measurements start from an empty identity map
+            seen = []
+
+            def listener(conn, cursor, statement, *args):
+                if statement.lstrip().upper().startswith("SELECT"):
+                    seen.append(statement)
+
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                lti_grades.grade_changed(assignment.id, user_ids)
+                db.session.flush()
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            db.session.rollback()
+            return len(seen)
+
+        one, many = statements([learners[0].id]), statements([u.id for u in learners])
+        assert one == many  # reads do not grow with the number of learners (no query per learner)
