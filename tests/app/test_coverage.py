@@ -3,16 +3,15 @@
 import csv
 import io
 import re
-from datetime import timedelta
 
 import pytest
 
-from app import clock
 from app.extensions import db
 from app.models import Enrollment, Role
 from app.services import accounts, assignments, quizzes, sections
 from app.services.content import get_course
 from tests.conftest import PASSWORD
+from tests.world import open_quiz
 
 
 def row_of(html: str, anchor: str) -> str:
@@ -29,26 +28,11 @@ def graded_numeric(app, teacher_email: str, student_email: str, answer: str | No
         teacher = accounts.create_user(teacher_email, PASSWORD, Role.INSTRUCTOR)
         student = accounts.create_user(student_email, PASSWORD)
         section = sections.create_section(teacher, f"Section of {teacher_email}", "Spring 2027", "UTC")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title="Cameras",
-                lesson_ids=("01-demo",),
-                objective_ids=(),
-                question_types=("numeric",),
-                num_questions=1,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
-                time_limit_minutes=None,
-                attempts_allowed=1,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
-                answers_policy="after_due",
-            ),
+            open_quiz("Cameras", ("01-demo",), ("numeric",), 1),
         )
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))
         db.session.commit()

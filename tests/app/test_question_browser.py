@@ -2,19 +2,18 @@
 statistics, a preview that records nothing, and item analysis with prompts and the small-sample rule."""
 
 import re
-from datetime import timedelta
 from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer, Enrollment, ReviewCard, Role, User
 from app.services import assignments, quizzes, sections
 from app.services.content import get_course
 from course.analytics import SMALL_SAMPLE
 from tests.conftest import Auth, csrf_from, make_user
+from tests.world import open_quiz
 
 
 def listed(html: str) -> list[str]:
@@ -142,26 +141,11 @@ def take_demo_002(app, teacher_email: str, learners: list[tuple[str, int]], sect
         course = get_course()
         teacher = db.session.scalar(select(User).where(User.email == teacher_email))
         section = sections.create_section(teacher, section_name, "Spring 2027")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title="Who said it",
-                lesson_ids=("01-demo",),
-                objective_ids=(),
-                question_types=("single_choice",),
-                num_questions=1,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
-                time_limit_minutes=None,
-                attempts_allowed=1,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
-                answers_policy="after_submit",
-            ),
+            open_quiz("Who said it", ("01-demo",), ("single_choice",), 1, answers_policy="after_submit"),
         )
         for email, pick in learners:
             learner = db.session.get(User, make_user(app, email))

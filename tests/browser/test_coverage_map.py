@@ -1,15 +1,13 @@
 """The coverage map of the readings in Chromium, with axe: at 1280 px and on a 390 px phone."""
 
-from datetime import timedelta
-
 from playwright.sync_api import expect
 
-from app import clock
 from app.extensions import db
 from app.models import Enrollment, Role
 from app.services import accounts, assignments, quizzes, sections
 from app.services.content import get_course
 from tests.browser.test_staff_journeys import PASSWORD, login
+from tests.world import open_quiz
 
 TITLE = "Russia and Digital Surveillance in the Wake of COVID-19"
 
@@ -20,26 +18,11 @@ def test_coverage_map_for_an_instructor_on_desktop_and_phone(browser, live_app, 
         teacher = accounts.create_user("coverage-teacher@example.org", PASSWORD, Role.INSTRUCTOR)
         student = accounts.create_user("coverage-learner@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar M", "Spring 2027", "UTC")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title="Week 1 quiz",
-                lesson_ids=("01-goode-2020",),
-                objective_ids=(),
-                question_types=("single_choice",),
-                num_questions=3,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
-                time_limit_minutes=None,
-                attempts_allowed=1,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
-                answers_policy="after_due",
-            ),
+            open_quiz("Week 1 quiz", ("01-goode-2020",), ("single_choice",), 3),
         )
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))
         db.session.commit()

@@ -1,16 +1,14 @@
 """Essays and cloze passages end to end in Chromium, with axe: answer, save, resume, submit, grade in the
 queue with the rubric, release, and the learner reads the rubric as graded and the comment."""
 
-from datetime import timedelta
-
 from playwright.sync_api import expect
 
-from app import clock
 from app.extensions import db
 from app.models import Enrollment, Role
 from app.services import accounts, assignments, sections
 from app.services.content import get_course
 from tests.browser.test_staff_journeys import PASSWORD, login
+from tests.world import open_quiz
 
 TOTAL = 6  # every essay (2) and cloze passage (4) of the lesson, so the draw cannot leave a type out
 ESSAY_TEXT = (
@@ -25,26 +23,11 @@ def test_a_cloze_and_an_essay_from_answer_to_released_rubric(browser, live_app, 
         teacher = accounts.create_user("essays@example.org", PASSWORD, Role.INSTRUCTOR)
         student = accounts.create_user("writer@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar E", "Spring 2027", "UTC")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title="Essay week",
-                lesson_ids=("01-goode-2020",),
-                objective_ids=(),
-                question_types=("essay", "cloze"),
-                num_questions=TOTAL,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
-                time_limit_minutes=None,
-                attempts_allowed=1,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
-                answers_policy="after_submit",
-            ),
+            open_quiz("Essay week", ("01-goode-2020",), ("essay", "cloze"), TOTAL, answers_policy="after_submit"),
         )
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))
         db.session.commit()

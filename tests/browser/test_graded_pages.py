@@ -1,15 +1,13 @@
 """The graded-work pages in Chromium, with axe: a held practice question, the regrade preview, the section's time zone."""
 
-from datetime import timedelta
-
 from playwright.sync_api import expect
 
-from app import clock
 from app.extensions import db
 from app.models import Enrollment, Role
 from app.services import accounts, assignments, quizzes, sections
 from app.services.content import get_course
 from tests.browser.test_staff_journeys import PASSWORD, login
+from tests.world import open_quiz
 
 
 def test_held_question_regrade_preview_and_section_time_zone(browser, live_app, base_url, check_page, monkeypatch):
@@ -18,26 +16,11 @@ def test_held_question_regrade_preview_and_section_time_zone(browser, live_app, 
         teacher = accounts.create_user("regrader@example.org", PASSWORD, Role.INSTRUCTOR)
         student = accounts.create_user("held@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar C", "Spring 2027", "Europe/Moscow")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title="Week 4 quiz",
-                lesson_ids=("01-goode-2020",),
-                objective_ids=(),
-                question_types=("single_choice",),
-                num_questions=3,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
-                time_limit_minutes=None,
-                attempts_allowed=1,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
-                answers_policy="after_due",
-            ),
+            open_quiz("Week 4 quiz", ("01-goode-2020",), ("single_choice",), 3),
         )
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))
         db.session.commit()

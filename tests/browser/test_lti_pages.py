@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import expect
 
-from app import clock
 from app.extensions import db
 from app.models import Role, Section, User
 from app.services import accounts, assignments
@@ -14,33 +11,19 @@ from app.services.content import get_course
 from tests.browser.test_staff_journeys import PASSWORD, login
 from tests.live_server import serve
 from tests.lti_platform import LMS, LaunchSpec
+from tests.world import open_quiz
 
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 
 
 def _assignment(section: Section, title: str) -> None:
     course = get_course()
-    now = clock.now()
     teacher = db.session.get(User, section.instructor_id)
     assignments.create(
         teacher,
         section,
         course,
-        assignments.AssignmentSettings(
-            title=title,
-            lesson_ids=("01-goode-2020",),
-            objective_ids=(),
-            question_types=("single_choice",),
-            num_questions=3,
-            opens_at=now - timedelta(days=1),
-            due_at=now + timedelta(days=6),
-            time_limit_minutes=None,
-            attempts_allowed=1,
-            counting="highest",
-            points=10,
-            feedback_policy="after_submit",
-            answers_policy="after_due",
-        ),
+        open_quiz(title, ("01-goode-2020",), ("single_choice",), 3),
     )
 
 

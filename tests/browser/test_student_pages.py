@@ -4,18 +4,17 @@ printed practice set; and the staff tables (admin users, audit log, an instructo
 import re
 import shutil
 import subprocess
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from app import clock
 from app.extensions import db
 from app.models import Enrollment, Role
 from app.services import accounts, assignments, audit, sections
 from app.services.content import get_course
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_staff_journeys import PASSWORD, login
+from tests.world import open_quiz
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -134,26 +133,11 @@ def test_staff_tables_fit_a_phone(browser, live_app, base_url, check_page):
         teacher = accounts.create_user("pages-teacher@example.org", PASSWORD, Role.INSTRUCTOR)
         learner = accounts.create_user("pages-learner-with-a-long-address@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar P", "Spring 2027", "Europe/Moscow")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title="Week 5 quiz",
-                lesson_ids=("01-goode-2020",),
-                objective_ids=(),
-                question_types=("single_choice",),
-                num_questions=3,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
-                time_limit_minutes=None,
-                attempts_allowed=1,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
-                answers_policy="after_due",
-            ),
+            open_quiz("Week 5 quiz", ("01-goode-2020",), ("single_choice",), 3),
         )
         db.session.add(Enrollment(section_id=section.id, user_id=learner.id))
         audit.record(admin.id, "roster.remove", f"section {section.id}", user_id=learner.id)

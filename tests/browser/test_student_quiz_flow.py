@@ -3,12 +3,10 @@
 link to their fields, matching options are readable, nothing is wider than the phone."""
 
 import re
-from datetime import timedelta
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app import clock
 from app.extensions import db
 from app.models import Attempt, AttemptAnswer, Enrollment, Role
 from app.services import accounts, assignments, sections
@@ -16,6 +14,7 @@ from app.services.content import get_course
 from course.drawing import draw
 from course.presentation import present
 from tests.browser.test_staff_journeys import PASSWORD, login
+from tests.world import open_quiz
 
 LESSON = "01-goode-2020"
 TITLE = "Week 1 check"
@@ -100,24 +99,16 @@ def test_a_student_takes_a_self_test_and_an_assignment_at_1280_and_390(browser, 
         teacher = accounts.create_user("flow-teacher@example.org", PASSWORD, Role.INSTRUCTOR)
         student = accounts.create_user("flow@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar F", "Spring 2027", "Europe/Moscow")
-        now = clock.now()
         assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title=TITLE,
-                lesson_ids=(LESSON,),
-                objective_ids=(),
-                question_types=("single_choice", "matching", "ordering", "cloze", "short_answer"),
-                num_questions=6,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
-                time_limit_minutes=None,
+            open_quiz(
+                TITLE,
+                (LESSON,),
+                ("single_choice", "matching", "ordering", "cloze", "short_answer"),
+                6,
                 attempts_allowed=3,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
                 answers_policy="after_submit",
             ),
         )

@@ -13,6 +13,7 @@ from app.models import Attempt, Enrollment, Role
 from app.services import accounts, assignments, sections
 from app.services.content import get_course
 from tests.browser.test_staff_journeys import PASSWORD, login
+from tests.world import open_quiz
 
 TITLE = "Timed week"
 
@@ -44,26 +45,19 @@ def test_a_timed_assignment_from_the_start_page_to_auto_close(browser, live_app,
         teacher = accounts.create_user("timer@example.org", PASSWORD, Role.INSTRUCTOR)
         student = accounts.create_user("timed@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar T", "Spring 2027", "Europe/Moscow")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title=TITLE,
-                lesson_ids=("01-goode-2020",),
-                objective_ids=(),
-                question_types=("single_choice",),
-                num_questions=3,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
+            open_quiz(
+                TITLE,
+                ("01-goode-2020",),
+                ("single_choice",),
+                3,
                 time_limit_minutes=10,
                 attempts_allowed=2,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
                 answers_policy="after_submit",
-                grace_seconds=0,  # the page closes the moment time is up, so the test need not wait out a grace
+                grace_seconds=0,
             ),
         )
         db.session.add(Enrollment(section_id=section.id, user_id=student.id))

@@ -14,6 +14,7 @@ from app.models import Answer, Role
 from app.services import accounts, assignments, contests, learning, lti_platforms, quizzes, sections
 from app.services.content import get_course
 from tests.conftest import PASSWORD
+from tests.world import open_quiz
 
 
 @pytest.fixture()
@@ -31,20 +32,8 @@ def world(app):
             teacher,
             section,
             course,
-            assignments.AssignmentSettings(
-                title="Quiz",
-                lesson_ids=("01-demo",),
-                objective_ids=(),
-                question_types=(),
-                num_questions=3,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=1),
-                time_limit_minutes=None,
-                attempts_allowed=3,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
-                answers_policy="after_submit",
+            open_quiz(
+                "Quiz", ("01-demo",), (), 3, due_at=now + timedelta(days=1), attempts_allowed=3, answers_policy="after_submit"
             ),
         )
         attempt = quizzes.start_mock(student.id, course, quizzes.MockSettings(("01-demo",), 3, None))
