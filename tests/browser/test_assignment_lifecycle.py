@@ -1,25 +1,31 @@
 """An instructor edits, duplicates and previews an assignment as a student in Chromium, with axe, at 1280 px and 390 px."""
 
 import re
-from datetime import timedelta
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from app import clock
 from app.extensions import db
-from app.models import Answer, Attempt, AttemptAnswer, Enrollment, ReviewCard, Role
+from app.models import Answer, Attempt, AttemptAnswer, Enrollment, ReviewCard, Role, User
 from app.services import accounts, assignments, sections
 from app.services.content import get_course
 from tests.browser.test_staff_journeys import PASSWORD, login
 from tests.browser.test_timed_assignment import fits
+from tests.world import open_quiz
 
 TITLE = "Week 3 check"
 
 
 def recorded(live_app) -> list[int]:
+    """Attempts, saved answers, answers and review cards of this test's two people (other journeys share the database)."""
     with live_app.app_context():
-        counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Attempt, AttemptAnswer, Answer, ReviewCard)]
+        ours = select(User.id).where(User.email.in_(("lifecycle@example.org", "lifecycle-student@example.org")))
+        counts = [
+            db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.user_id.in_(ours))),
+            db.session.scalar(select(func.count()).select_from(AttemptAnswer).join(Attempt).where(Attempt.user_id.in_(ours))),
+            db.session.scalar(select(func.count()).select_from(Answer).where(Answer.user_id.in_(ours))),
+            db.session.scalar(select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id.in_(ours))),
+        ]
         db.session.remove()
     return counts
 
@@ -30,24 +36,17 @@ def test_instructor_edits_duplicates_and_previews_an_assignment(browser, live_ap
         student = accounts.create_user("lifecycle-student@example.org", PASSWORD)
         section = sections.create_section(teacher, "Seminar L", "Spring 2027", "Europe/Moscow")
         sections.create_section(teacher, "Seminar M", "Autumn 2027", "UTC")
-        now = clock.now()
         assignment = assignments.create(
             teacher,
             section,
             get_course(),
-            assignments.AssignmentSettings(
-                title=TITLE,
-                lesson_ids=("01-goode-2020",),
-                objective_ids=(),
-                question_types=("single_choice",),
-                num_questions=3,
-                opens_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=6),
+            open_quiz(
+                TITLE,
+                ("01-goode-2020",),
+                ("single_choice",),
+                3,
                 time_limit_minutes=15,
                 attempts_allowed=2,
-                counting="highest",
-                points=10,
-                feedback_policy="after_submit",
                 answers_policy="after_submit",
             ),
         )
