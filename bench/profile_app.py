@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sql", action="store_true", help="print each request's SQL statements")
     parser.add_argument("--profile", action="store_true", help="profile each endpoint with pyinstrument")
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--only", help="measure only endpoints whose name contains this text")
     args = parser.parse_args(argv)
     backend = h.Backend("postgresql", "_pg") if args.pg else h.Backend("sqlite", "")
     if args.pg and not __import__("os").environ.get("TEST_DATABASE_URL"):
@@ -128,11 +129,14 @@ def main(argv: list[str] | None = None) -> int:
             ("POST /quiz/attempts/<id>/answer", answer, 302),
             ("POST /quiz/ (start)", start, 302),
             ("POST /quiz/attempts/<id>/finish", None, 302),
+            ("GET /lessons/01-goode-2020 (learner)", lambda: client.get(f"/lessons/{LESSON}"), 200),
             ("GET /lessons/01-goode-2020 (anonymous)", lambda: anonymous.get(f"/lessons/{LESSON}"), 200),
             ("GET /healthz", lambda: anonymous.get("/healthz"), 200),
         ]
         print(f"backend: {backend.name}")
         for name, call, expect in endpoints:
+            if args.only and args.only not in name:
+                continue
             is_submit = call is None
             if is_submit:
                 call = submit_fresh()
@@ -161,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 times.append((time.perf_counter() - began) * 1000)
             if profiler is not None:
                 profiler.stop()
-                print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False)[:6000])
+                print(profiler.output_text(unicode=False, color=False, show_all=bool(__import__("os").environ.get("PROFILE_ALL")), short_mode=False)[:int(__import__("os").environ.get("PROFILE_CHARS", "6000"))])
             print(f"   in process: median {statistics.median(times):.2f} ms over {len(times)} requests")
         with app.app_context():
             db.session.remove()

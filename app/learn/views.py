@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, get_template_attribute, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from flask_login import current_user
 
 from app.extensions import limiter
@@ -24,6 +25,32 @@ def _lesson_or_404(lesson_id: str):
     return lesson
 
 
+def _per_course(name: str, course) -> dict:
+    """A per-process cache that lives as long as this course version (a `course load` starts a new one).
+
+    Keyed by the course object itself, so a request still holding the previous version can never
+    file its pages under the new one.
+    """
+    held = current_app.extensions.get(name)
+    if held is None or held[0] is not course:
+        held = current_app.extensions[name] = (course, {})
+    return held[1]
+
+
+def _lesson_parts(course, lesson) -> dict[str, Markup]:
+    """The article and readings of a lesson page, the same for every reader: rendered once per course version."""
+    parts = _per_course("oversight_lesson_parts", course)
+    if lesson.id not in parts:
+        readings = [course.reading_by_id[s] for s in lesson.meta.sources if s in course.reading_by_id]
+        body = render_markdown(name_glossary_links(lesson.body, course.glossary))
+        count = len(course.practice_questions_for(lesson.id))
+        parts[lesson.id] = {
+            "article": get_template_attribute("learn/_lesson_parts.html", "lesson_article")(lesson, body, count),
+            "readings": get_template_attribute("learn/_lesson_parts.html", "lesson_readings")(readings),
+        }
+    return parts[lesson.id]
+
+
 @bp.route("/lessons/<lesson_id>")
 @limiter.exempt  # read-only and cached; rate limits guard logins, not reading
 @public
@@ -32,13 +59,11 @@ def lesson(lesson_id: str):
     course = get_course()
     lesson = _lesson_or_404(lesson_id)
     anonymous = not current_user.is_authenticated and not session.get("_flashes")
-    cache = current_app.extensions.setdefault("oversight_anonymous_lessons", {})
+    cache = _per_course("oversight_anonymous_lessons", course)
     if anonymous and lesson_id in cache:
-        # Content is fixed for the life of the process, and an anonymous page carries nothing personal.
+        # An anonymous page carries nothing personal: the whole page is kept for this course version.
         return cache[lesson_id]
-    readings = [course.reading_by_id[s] for s in lesson.meta.sources if s in course.reading_by_id]
     completed = current_user.is_authenticated and lesson.id in learning.completed_lessons(current_user.id)
-    count = len(course.practice_questions_for(lesson.id))
     index = [item.id for item in course.lessons].index(lesson.id)
     neighbours = (
         course.lessons[index - 1] if index else None,
@@ -47,10 +72,9 @@ def lesson(lesson_id: str):
     html = render_template(
         "learn/lesson.html",
         lesson=lesson,
-        body=render_markdown(name_glossary_links(lesson.body, course.glossary)),
-        readings=readings,
+        parts=_lesson_parts(course, lesson),
         completed=completed,
-        question_count=count,
+        question_count=len(course.practice_questions_for(lesson.id)),
         neighbours=neighbours,
         # Only a logged-in learner gets a form: building one for anonymous readers
         # would mint and sign a session cookie on every page view.

@@ -144,19 +144,15 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
 @logged_in
 def answer(attempt_id: int):
     """Save the answer on this page, then go where the learner asked (next, previous, review)."""
+    # CSRFProtect has checked the token before this view runs (a bad one is a 400 there).
     attempt = _attempt_or_404(attempt_id)
-    course = get_course()
-    form = CSRFForm()
-    if not form.validate_on_submit():
-        abort(400)
-    questions = quizzes.questions_of(attempt, course)
     index = request.form.get("index", type=int)
-    if index is None or not 0 <= index < len(questions):
+    question, count = quizzes.question_at(attempt, get_course(), -1 if index is None else index)
+    if question is None or index is None:
         abort(400)
-    question = questions[index]
     go = request.form.get("go", "next")
     target = {"next": index + 1, "previous": index - 1}.get(go)
-    if go == "finish" or target is None or not 0 <= target < len(questions):
+    if go == "finish" or target is None or not 0 <= target < count:
         target = None
     try:
         response = parse_response(question, present(question, attempt.seed), request.form.getlist)

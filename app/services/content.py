@@ -33,8 +33,8 @@ DEFAULT_CHECK_SECONDS = 5.0
 _COURSE = "oversight_course"
 _STATE = "oversight_course_state"
 _REQUEST_KEY = "oversight.course"  # in the WSGI environ: the course this request started with
-# Per-process caches built from the course (app/services/cartridge.py), dropped when it is read again.
-_DERIVED = ("oversight_cartridge",)
+# Per-process caches built from the course (app/services/cartridge.py, app/learn/views.py), dropped when it is read again.
+_DERIVED = ("oversight_cartridge", "oversight_lesson_parts", "oversight_anonymous_lessons")
 _UNREADABLE = "unreadable"  # the version row could not be read (no table yet, database down); never a SHA-256
 _RELOAD = threading.Lock()  # one thread of a process re-reads the files; the others keep the old course meanwhile
 

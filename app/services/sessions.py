@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from app import clock
 from app.devices import device_label
@@ -58,15 +58,19 @@ def start(user: User, user_agent: str | None) -> str:
     return token
 
 
+# Built once: every signed-in request runs it, and building it per call cost a cache-key walk.
+_USER_AND_SESSION = (
+    select(User, UserSession)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(User.id == bindparam("user_id"), UserSession.id == bindparam("session_id"))
+)
+
+
 def load(token: str | None, user_id: int) -> tuple[User, UserSession] | None:
     """The user and the session row of this token, if the token is theirs (one query per request)."""
     if not token:
         return None
-    found = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.id == digest(token))
-    ).first()
+    found = db.session.execute(_USER_AND_SESSION, {"user_id": user_id, "session_id": digest(token)}).first()
     return (found[0], found[1]) if found is not None else None
 
 

@@ -17,7 +17,7 @@ from flask import Flask
 from app import create_app
 from app.extensions import db
 from app.services.content import get_course
-from tests.conftest import COURSE, base_config
+from tests.conftest import COURSE, Auth, base_config, make_user
 
 ORIGINAL = "How many cameras did the city install in 2017"
 EDITED = "How many cameras did the city put up in 2017"
@@ -108,3 +108,22 @@ def test_a_host_whose_files_do_not_load_keeps_its_course_and_says_why(host, capl
         assert ORIGINAL in prompt(server)
     errors = [r for r in caplog.records if "content files do not load" in r.getMessage()]
     assert len(errors) == 1, "said once per version, not on every request"
+
+
+def test_lesson_pages_cached_by_a_server_show_the_new_version_after_a_course_load(host):
+    """Anonymous pages and the parts every learner shares are kept per course version, never past it."""
+    operator, operator_files = host("operator")
+    server, server_files = host("server")
+    load(operator)
+    reader, learner = server.test_client(), server.test_client()
+    make_user(server, "reader@example.org")
+    assert Auth(learner).login("reader@example.org").status_code == 302
+    for client in (reader, learner, reader, learner):  # the second round is served from the caches
+        assert "Cameras matter." in client.get("/lessons/01-demo").get_data(as_text=True)
+    for files in (operator_files, server_files):
+        lesson = files / "lessons" / "01-demo.md"
+        lesson.write_text(lesson.read_text().replace("Cameras matter.", "Cameras matter a great deal."))
+    load(operator)
+    assert "Cameras matter a great deal." in reader.get("/lessons/01-demo").get_data(as_text=True), "old anonymous page"
+    page = learner.get("/lessons/01-demo").get_data(as_text=True)
+    assert "Cameras matter a great deal." in page and "Mark as complete" in page, "old lesson body for a learner"
