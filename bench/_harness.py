@@ -494,7 +494,7 @@ def login(client: Client, email: str, password: str = STUDENT_PASSWORD) -> str:
 def paired_runs(
     label: str, pair: list[tuple[str, str, Path]], connections: tuple[int, ...], repeats: int, duration_s: float
 ) -> list[dict[str, WrkResult]]:
-    """Run wrk on two targets alternately (order flipped each round), so noise hits both alike."""
+    """Run wrk on each target in turn (order reversed every other round), so noise hits them alike."""
     for _, base, tuples in pair:
         run_wrk(base, tuples, 16, 1)  # warm-up
     runs = []

@@ -1,17 +1,23 @@
-"""An anonymous lesson page under load, against a bare Flask "hello" app measured in the same run.
+"""A logged-in learner's lesson page under load, against a bare Flask "hello" app measured in the same run.
 
-Per backend (SQLite; PostgreSQL too when TEST_DATABASE_URL is set, keys suffixed `_pg`; an
-anonymous lesson page runs no SQL, so the two should agree): a fresh database
-(`flask --app app db upgrade`, question ids loaded), the app with production settings, and the
-hello app below, both under `gunicorn --no-control-socket -w 2 -b 127.0.0.1:<port>` (sync
-workers). wrk `-t2 -d<DURATION>s` GETs /lessons/01-goode-2020 without a cookie, and / of the
-hello app, at 16 and 64 connections, back to back in each run (order alternating), REPEATS runs.
+Per backend (SQLite; PostgreSQL too when TEST_DATABASE_URL is set, keys suffixed `_pg`): a fresh
+database (`flask --app app db upgrade`, question ids loaded), LEARNERS students created with
+app.services.accounts.create_user and logged in over HTTP through the login form, the app with
+production settings, and the hello app below, both under
+`gunicorn --no-control-socket -w 2 -b 127.0.0.1:<port>` (sync workers). wrk `-t2 -d<DURATION>s`
+rotates through the learners' session cookies GETting /lessons/01-goode-2020 (each request checks
+its session in the database and reads the learner's completed lessons, as a real page view does),
+GETs the same page without a cookie (the anonymous page, kept whole per course version), and GETs
+/ of the hello app, at 16 and 64 connections, back to back in each run (order alternating),
+REPEATS runs. Before timing, every learner's page must be their own (it offers "Mark as complete").
 
 Keys: `lesson_page_rps_c16`, `lesson_page_rps_c64`, `hello_rps_c16`, `hello_rps_c64` (medians);
 the headline keys are the **c64** figures: `lesson_page_rps`, `hello_rps`, and
-`lesson_page_ratio` = median over runs of (lesson c64 / hello c64 in that run);
-`lesson_page_ratio_c16` likewise. `lesson_page_errors` / `hello_errors`: failed requests
-(status >= 400 or socket errors) over all timed runs. `lesson_page_kb`: size of the page.
+`lesson_page_ratio` = median over runs of (learner's lesson c64 / hello c64 in that run);
+`lesson_page_ratio_c16` likewise. The anonymous page: `lesson_page_anon_rps`,
+`lesson_page_anon_ratio` (and `_c16`). `lesson_page_errors` / `lesson_page_anon_errors` /
+`hello_errors`: failed requests (status >= 400 or socket errors) over all timed runs.
+`lesson_page_kb`: size of the learner's page.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from flask import Flask
 from bench import _harness as h
 
 LESSON = "01-goode-2020"
+LEARNERS = 32
 REPEATS = 3
 DURATION_S = float(os.environ.get("BENCH_WRK_DURATION", "3"))
 CONNECTIONS = (16, 64)
@@ -42,8 +49,28 @@ def create_hello_app() -> Flask:
     return app
 
 
+def log_in_learners(database_url: str, base_url: str, count: int) -> list[tuple[str, str, str, str]]:
+    """Create `count` students, log each in over HTTP; return their wrk tuples (GET the lesson with their cookie)."""
+    from app.services import accounts
+
+    with h.setup_app(database_url), h.cheap_password_hashes():
+        emails = [accounts.create_user(f"lesson-bench-{i:03d}@example.org", h.STUDENT_PASSWORD).email for i in range(count)]
+    rows = []
+    for email in emails:
+        client = h.Client(base_url)
+        try:
+            h.login(client, email)
+            status, _, page = client.request("GET", f"/lessons/{LESSON}")
+            if status != 200 or "Mark as complete" not in page:
+                raise SystemExit(f"GET /lessons/{LESSON} as {email} returned {status} without the learner's own form")
+            rows.append(("GET", f"/lessons/{LESSON}", client.cookie_header(), ""))
+        finally:
+            client.close()
+    return rows
+
+
 def run_backend(backend: h.Backend, repeats: int, duration_s: float) -> tuple[dict[str, float], dict]:
-    """Serve the app and the hello app; alternate wrk runs against both."""
+    """Serve the app and the hello app; alternate wrk runs against the learner's page, the anonymous page and hello."""
     s = backend.suffix
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-lesson-") as tmp, h.database(backend, "lesson") as url:
@@ -57,19 +84,30 @@ def run_backend(backend: h.Backend, repeats: int, duration_s: float) -> tuple[di
             h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as app_server,
             h.gunicorn("bench.lesson_page:create_hello_app()", hello_env, "/", "hello") as hello_server,
         ):
+            learners = log_in_learners(url, app_server.url, LEARNERS)
             client = h.Client(app_server.url)
+            client.cookies["session"] = learners[0][2].split("session=", 1)[1].split(";", 1)[0]
             status, _, page = client.request("GET", f"/lessons/{LESSON}")
             client.close()
             if status != 200:
                 raise SystemExit(f"GET /lessons/{LESSON} returned {status}")
-            lesson_tuples, hello_tuples = work / "lesson.tsv", work / "hello.tsv"
-            h.write_tuples(lesson_tuples, [("GET", f"/lessons/{LESSON}", "", "")])
+            lesson_tuples, anon_tuples, hello_tuples = work / "lesson.tsv", work / "anon.tsv", work / "hello.tsv"
+            h.write_tuples(lesson_tuples, learners)
+            h.write_tuples(anon_tuples, [("GET", f"/lessons/{LESSON}", "", "")])
             h.write_tuples(hello_tuples, [("GET", "/", "", "")])
-            pair = [("lesson", app_server.url, lesson_tuples), ("hello", hello_server.url, hello_tuples)]
-            runs += h.paired_runs(f"lesson_page{s}", pair, CONNECTIONS, repeats, duration_s)
+            targets = [
+                ("lesson", app_server.url, lesson_tuples),
+                ("anon", app_server.url, anon_tuples),
+                ("hello", hello_server.url, hello_tuples),
+            ]
+            runs += h.paired_runs(f"lesson_page{s}", targets, CONNECTIONS, repeats, duration_s)
     figures = h.ratio_figures(runs, CONNECTIONS, ("lesson", "lesson_page_rps"), ("hello", "hello_rps"), "lesson_page_ratio", s)
-    figures[f"lesson_page_errors{s}"] = sum(run[f"lesson_c{c}"].errors for run in runs for c in CONNECTIONS)
-    figures[f"hello_errors{s}"] = sum(run[f"hello_c{c}"].errors for run in runs for c in CONNECTIONS)
+    anonymous = h.ratio_figures(
+        runs, CONNECTIONS, ("anon", "lesson_page_anon_rps"), ("hello", "hello_rps"), "lesson_page_anon_ratio", s
+    )
+    figures.update({k: v for k, v in anonymous.items() if "anon" in k})
+    for name, key in (("lesson", "lesson_page_errors"), ("anon", "lesson_page_anon_errors"), ("hello", "hello_errors")):
+        figures[f"{key}{s}"] = sum(run[f"{name}_c{c}"].errors for run in runs for c in CONNECTIONS)
     figures[f"lesson_page_kb{s}"] = round(len(page.encode()) / 1024, 1)
     return figures, {"runs": [{k: v.__dict__ for k, v in run.items()} for run in runs], "duration_s": duration_s}
 

@@ -165,7 +165,11 @@ def main(argv: list[str] | None = None) -> int:
                 times.append((time.perf_counter() - began) * 1000)
             if profiler is not None:
                 profiler.stop()
-                print(profiler.output_text(unicode=False, color=False, show_all=bool(__import__("os").environ.get("PROFILE_ALL")), short_mode=False)[:int(__import__("os").environ.get("PROFILE_CHARS", "6000"))])
+                print(
+                    profiler.output_text(
+                        unicode=False, color=False, show_all=bool(__import__("os").environ.get("PROFILE_ALL")), short_mode=False
+                    )[: int(__import__("os").environ.get("PROFILE_CHARS", "6000"))]
+                )
             print(f"   in process: median {statistics.median(times):.2f} ms over {len(times)} requests")
         with app.app_context():
             db.session.remove()

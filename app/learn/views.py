@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, get_template_attribute, redirect, render_template, request, session, url_for
-from markupsafe import Markup
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.extensions import limiter
 from app.forms import CSRFForm
@@ -63,7 +74,7 @@ def lesson(lesson_id: str):
     if anonymous and lesson_id in cache:
         # An anonymous page carries nothing personal: the whole page is kept for this course version.
         return cache[lesson_id]
-    completed = current_user.is_authenticated and lesson.id in learning.completed_lessons(current_user.id)
+    completed = current_user.is_authenticated and learning.has_completed(current_user.id, lesson.id)
     index = [item.id for item in course.lessons].index(lesson.id)
     neighbours = (
         course.lessons[index - 1] if index else None,

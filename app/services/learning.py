@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock, randomness
@@ -82,6 +82,16 @@ def complete_lesson(user_id: int, lesson_id: str) -> None:
     if db.session.get(LessonCompletion, (user_id, lesson_id)) is None:
         db.session.add(LessonCompletion(user_id=user_id, lesson_id=lesson_id, completed_at=clock.now()))
         db.session.commit()
+
+
+_COMPLETED = select(LessonCompletion.lesson_id).where(
+    LessonCompletion.user_id == bindparam("user_id"), LessonCompletion.lesson_id == bindparam("lesson_id")
+)
+
+
+def has_completed(user_id: int, lesson_id: str) -> bool:
+    """Whether the learner marked this lesson complete (every lesson page asks: one indexed row, a statement built once)."""
+    return db.session.scalar(_COMPLETED, {"user_id": user_id, "lesson_id": lesson_id}) is not None
 
 
 def completed_lessons(user_id: int) -> set[str]:
