@@ -315,6 +315,18 @@ def _ready(port: int, path: str) -> bool:
         conn.close()
 
 
+def worker_args(app_spec: str) -> list[str]:
+    """Worker settings: the app's own (app/gunicorn_conf.py, as the Procfile) and 2 sync workers for a reference app.
+
+    BENCH_GUNICORN_ARGS (e.g. "-w 5" or "-k gthread -w 2 --threads 4") replaces them for the app,
+    to compare worker classes and counts.
+    """
+    if app_spec.startswith("app:"):
+        override = os.environ.get("BENCH_GUNICORN_ARGS")
+        return override.split() if override else ["-c", "python:app.gunicorn_conf"]
+    return ["-w", str(GUNICORN_WORKERS)]
+
+
 @contextlib.contextmanager
 def gunicorn(app_spec: str, env: dict[str, str], ready_path: str, label: str) -> Iterator[Server]:
     """Serve `app_spec` with the benchmark's gunicorn settings until the block ends."""
@@ -324,7 +336,7 @@ def gunicorn(app_spec: str, env: dict[str, str], ready_path: str, label: str) ->
         for _attempt in range(3):  # a port taken between free_port() and bind: try another
             port = free_port()
             logfile = logdir / f"{port}.log"
-            cmd = [PYTHON, "-m", "gunicorn", "--no-control-socket", "-w", str(GUNICORN_WORKERS), "-b", f"{HOST}:{port}", app_spec]
+            cmd = [PYTHON, "-m", "gunicorn", "--no-control-socket", *worker_args(app_spec), "-b", f"{HOST}:{port}", app_spec]
             with logfile.open("wb") as out:
                 proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
             server = Server(proc, port, logfile)

@@ -128,18 +128,27 @@ def main(argv: list[str] | None = None) -> int:
         endpoints: list[tuple[str, Callable[[], Any] | None, int]] = [
             ("POST /quiz/attempts/<id>/answer", answer, 302),
             ("POST /quiz/ (start)", start, 302),
+            ("GET /quiz/attempts/<id> (question 1)", lambda: client.get(f"/quiz/attempts/{attempt_id}"), 200),
             ("POST /quiz/attempts/<id>/finish", None, 302),
+            ("GET /quiz/attempts/<id>/results", None, 200),
             ("GET /lessons/01-goode-2020 (learner)", lambda: client.get(f"/lessons/{LESSON}"), 200),
             ("GET /lessons/01-goode-2020 (anonymous)", lambda: anonymous.get(f"/lessons/{LESSON}"), 200),
             ("GET /healthz", lambda: anonymous.get("/healthz"), 200),
         ]
         print(f"backend: {backend.name}")
+        submitted = None
         for name, call, expect in endpoints:
             if args.only and args.only not in name:
                 continue
-            is_submit = call is None
+            is_submit = call is None and "finish" in name
             if is_submit:
                 call = submit_fresh()
+            elif call is None:  # the results page of a submitted attempt
+                aid = submitted or new_attempt()[0]
+                if submitted is None:
+                    client.post(f"/quiz/attempts/{aid}/finish", data={"csrf_token": token})
+                submitted = aid
+                call = lambda aid=aid: client.get(f"/quiz/attempts/{aid}/results")  # noqa: E731
             with Statements(engine) as st:
                 response = call()
             assert response.status_code == expect, (name, response.status_code)

@@ -70,16 +70,27 @@ class Course:
         """The machine-graded questions of one lesson, in bank order (essays need a grader)."""
         return [q for q in self.questions_for(lesson_id) if q.type in AUTO_GRADED]
 
+    @cached_property
+    def _normalised_paragraphs(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Each reading's body paragraphs as (anchor, normalised text), normalised once per course."""
+        return {
+            reading.id: tuple((p.anchor, normalise_quote(p.text)) for p in reading.paragraphs if not p.heading)
+            for reading in self.readings
+        }
+
+    @cached_property
+    def _anchors(self) -> dict[tuple[str, str], str | None]:
+        """The anchors found so far, by (source, quote): every results page and review asks again."""
+        return {}
+
     def anchor_for(self, source: str, quote: str) -> str | None:
         """Return the paragraph anchor of the reading that holds a quote, or None."""
-        reading = self.reading_by_id.get(source)
-        if reading is None:
-            return None
-        needle = normalise_quote(quote)
-        for paragraph in reading.paragraphs:
-            if not paragraph.heading and needle in normalise_quote(paragraph.text):
-                return paragraph.anchor
-        return None
+        key = (source, quote)
+        if key not in self._anchors:
+            needle = normalise_quote(quote)
+            paragraphs = self._normalised_paragraphs.get(source, ())
+            self._anchors[key] = next((anchor for anchor, text in paragraphs if needle in text), None)
+        return self._anchors[key]
 
 
 def load_course(lessons_dir: str | Path, bank_path: str | Path) -> Course:

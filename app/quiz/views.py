@@ -69,7 +69,8 @@ def new():
     """Choose and start a self-test, or resume one in progress."""
     course = get_course()
     form = MockQuizForm()
-    sizes = quizzes.pool_sizes(current_user.id, course)
+    pool = quizzes.self_test_pool(current_user.id, course)  # read once: for the form and for the draw
+    sizes = quizzes.pool_sizes(pool)
     # Each lesson says how many questions it can give, so nobody asks for 50 of 24 unawares.
     form.lessons.choices = [
         SelectChoice(lesson.id, f"{lesson.title} ({sizes[lesson.id]} question{'s' if sizes[lesson.id] != 1 else ''})")
@@ -80,7 +81,7 @@ def new():
         minutes = int(form.minutes.data) or None
         try:
             attempt = quizzes.start_mock(
-                current_user.id, course, quizzes.MockSettings(tuple(form.lessons.data), form.count.data, minutes)
+                current_user.id, course, quizzes.MockSettings(tuple(form.lessons.data), form.count.data, minutes), pool
             )
         except quizzes.QuizError as exc:
             flash(str(exc), "error")

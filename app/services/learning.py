@@ -33,7 +33,13 @@ class Recorded:
 
 def schedule(user_id: int, question: Question, score: float, now: datetime, confidence: str | None = None) -> datetime:
     """Put the question on (or move it along) the learner's review schedule; the caller commits."""
-    card = db.session.get(ReviewCard, (user_id, question.id))
+    return schedule_card(db.session.get(ReviewCard, (user_id, question.id)), user_id, question, score, now, confidence)
+
+
+def schedule_card(
+    card: ReviewCard | None, user_id: int, question: Question, score: float, now: datetime, confidence: str | None = None
+) -> datetime:
+    """`schedule` with the learner's card for the question already read (None: it has none yet)."""
     state, due = review(card.card if card else None, score, now, confidence)
     if card is None:
         db.session.add(ReviewCard(user_id=user_id, question_id=question.id, card=state, due=due, reviews=1))

@@ -20,7 +20,7 @@ from app import clock, randomness
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer, ReviewCard
 from app.services import lti_grades, rowcount
-from app.services.learning import schedule
+from app.services.learning import schedule_card
 from course import attempts as lifecycle
 from course.catalog import Course
 from course.drawing import draw
@@ -82,20 +82,24 @@ def self_test_pool(user_id: int, course: Course, lesson_ids: tuple[str, ...] | N
     return [q for q in course.self_graded if (lesson_ids is None or q.lesson in lesson_ids) and q.id not in held]
 
 
-def pool_sizes(user_id: int, course: Course) -> dict[str, int]:
-    """How many questions each lesson can give this learner's self-test (shown beside each lesson)."""
+def pool_sizes(pool: list[Question]) -> dict[str, int]:
+    """How many questions each lesson can give a self-test drawn from `pool` (shown beside each lesson)."""
     sizes: dict[str, int] = {}
-    for question in self_test_pool(user_id, course):
+    for question in pool:
         sizes[question.lesson] = sizes.get(question.lesson, 0) + 1
     return sizes
 
 
-def start_mock(user_id: int, course: Course, settings: MockSettings) -> Attempt:
+def start_mock(user_id: int, course: Course, settings: MockSettings, pool: list[Question] | None = None) -> Attempt:
     """Draw a stratified random self-test over the chosen lessons and open an attempt.
 
     Asking for more questions than the lessons have gives all of them; the caller says so.
+    `pool` is the learner's whole self-test pool when the caller has it already (the form lists it).
     """
-    pool = self_test_pool(user_id, course, settings.lesson_ids)
+    if pool is None:
+        pool = self_test_pool(user_id, course, settings.lesson_ids)
+    else:
+        pool = [q for q in pool if q.lesson in settings.lesson_ids]
     if not pool:
         raise QuizError("Choose at least one lesson that has questions.")
     seed = randomness.new_seed()
@@ -269,17 +273,18 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
     set_committed_value(attempt, "timed_out", timed_out)
     questions = questions_of(attempt, course)
     rows = graded_answers(attempt)
-    # Load every review card in one query so schedule() finds them in the session, and do not
-    # flush after each question (measured: 26 statements for 5 questions before, 7 after).
-    list(
-        db.session.scalars(
+    # Every review card in one query (a question without one has none: no lookup per question),
+    # and no flush after each question.
+    cards = {
+        card.question_id: card
+        for card in db.session.scalars(
             select(ReviewCard).where(
                 ReviewCard.user_id == attempt.user_id, ReviewCard.question_id.in_(list(attempt.question_ids))
             )
         )
-    )
+    }
     with db.session.no_autoflush:
-        _grade_into(attempt, questions, rows, closed, now)
+        _grade_into(attempt, questions, rows, cards, closed, now)
     if attempt.assignment_id is not None:
         lti_grades.grade_changed(attempt.assignment_id, [attempt.user_id])  # to the LMS gradebook, if linked
     db.session.commit()
@@ -287,7 +292,12 @@ def submit(attempt: Attempt, timed_out: bool = False, course: Course | None = No
 
 
 def _grade_into(
-    attempt: Attempt, questions: list[Question], rows: dict[str, AttemptAnswer], closed: datetime, now: datetime
+    attempt: Attempt,
+    questions: list[Question],
+    rows: dict[str, AttemptAnswer],
+    cards: dict[str, ReviewCard],
+    closed: datetime,
+    now: datetime,
 ) -> None:
     """Grade every question, store each grade with its question version, and total the attempt."""
     total, pending = 0.0, 0
@@ -316,7 +326,7 @@ def _grade_into(
                     answered_at=closed,
                 )
             )
-            schedule(attempt.user_id, question, result.score, now)
+            schedule_card(cards.get(question.id), attempt.user_id, question, result.score, now)
     attempt.pending_grading = pending
     attempt.score = round(total / len(attempt.question_ids), 4) if attempt.question_ids else 0.0
 

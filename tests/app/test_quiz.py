@@ -244,3 +244,27 @@ def test_an_attempt_from_before_snapshots_still_saves_each_answer_to_its_questio
     token = csrf_from(client.get("/quiz/").get_data(as_text=True))
     bad = client.post(f"/quiz/attempts/{attempt_id}/answer", data={"csrf_token": token, "index": "5"})
     assert bad.status_code == 400
+
+
+def test_a_submit_reads_the_learners_review_cards_in_one_query_however_many_questions(app, client, student):
+    from sqlalchemy import event
+
+    attempt_id = start(client, count=6)
+    for qid in attempt_row(app, attempt_id).question_ids:
+        save(client, attempt_id, index_of(app, attempt_id, qid), **right_fields(qid))
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert submit(client, attempt_id).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    card_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM review_card" in s]
+    assert len(card_reads) == 1, card_reads
+    with app.app_context():
+        assert attempt_row(app, attempt_id).score is not None
