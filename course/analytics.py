@@ -43,7 +43,6 @@ import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter
 from typing import TypeVar
 
 import numpy as np
@@ -85,6 +84,35 @@ class ItemResponse:
     item_id: str
     score: float  # 0..1 (partial credit allowed)
     choices: tuple[int, ...] | None = None  # option indices picked; None for other types or unanswered
+
+
+@dataclass(frozen=True)
+class Responses:
+    """Many item responses as parallel columns: what `analyse` reads, without an object per response.
+
+    10,000 attempts of 20 questions are 200,000 responses; building a dataclass for each cost more
+    than the whole analysis. `ItemResponse`s still go in through `Responses.of`.
+    """
+
+    attempt_ids: list[int | str]
+    item_ids: list[str]
+    scores: list[float]
+    choices: list[tuple[int, ...] | None]
+
+    @classmethod
+    def of(cls, responses: Iterable[ItemResponse]) -> Responses:
+        """The columns of a sequence of responses."""
+        rows = list(responses)
+        return cls(
+            [r.attempt_id for r in rows], [r.item_id for r in rows], [r.score for r in rows], [r.choices for r in rows]
+        )
+
+    def __len__(self) -> int:
+        return len(self.item_ids)
+
+    def at(self, index: int) -> ItemResponse:
+        """One response, for error messages."""
+        return ItemResponse(self.attempt_ids[index], self.item_ids[index], self.scores[index], self.choices[index])
 
 
 @dataclass(frozen=True)
@@ -150,14 +178,14 @@ def _indices(keys: list[_K]) -> tuple[list[_K], np.ndarray]:
     return distinct, np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=len(keys))
 
 
-def _matrix(responses: list[ItemResponse]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+def _matrix(responses: Responses) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """Item ids (sorted), scores and presence (attempts × items), and each response's column."""
-    attempts, rows = _indices(list(map(attrgetter("attempt_id"), responses)))
-    seen_items, first_cols = _indices(list(map(attrgetter("item_id"), responses)))
-    scores = np.fromiter(map(attrgetter("score"), responses), dtype=np.float64, count=len(responses))
+    attempts, rows = _indices(responses.attempt_ids)
+    seen_items, first_cols = _indices(responses.item_ids)
+    scores = np.fromiter(responses.scores, dtype=np.float64, count=len(responses))
     in_range = (scores >= 0.0) & (scores <= 1.0)  # also False for NaN
     if not in_range.all():
-        bad = responses[int(np.flatnonzero(~in_range)[0])]
+        bad = responses.at(int(np.flatnonzero(~in_range)[0]))
         raise ValueError(f"score {bad.score!r} for item {bad.item_id!r} in attempt {bad.attempt_id!r} is not in 0..1")
     item_ids = sorted(seen_items)
     order = {item_id: i for i, item_id in enumerate(item_ids)}
@@ -166,7 +194,7 @@ def _matrix(responses: list[ItemResponse]) -> tuple[list[str], np.ndarray, np.nd
     cells = rows * n_items + cols
     counts = np.bincount(cells, minlength=n_attempts * n_items)
     if counts.max(initial=0) > 1:
-        bad = responses[int(np.flatnonzero(counts[cells] > 1)[0])]
+        bad = responses.at(int(np.flatnonzero(counts[cells] > 1)[0]))
         raise ValueError(f"item {bad.item_id!r} appears more than once in attempt {bad.attempt_id!r}")
     score_matrix = np.zeros(n_attempts * n_items)
     score_matrix[cells] = scores
@@ -174,10 +202,10 @@ def _matrix(responses: list[ItemResponse]) -> tuple[list[str], np.ndarray, np.nd
 
 
 def _option_counts(
-    responses: list[ItemResponse], cols: np.ndarray, item_ids: list[str], items: Mapping[str, ItemInfo]
+    responses: Responses, cols: np.ndarray, item_ids: list[str], items: Mapping[str, ItemInfo]
 ) -> list[tuple[int, ...] | None]:
     """For each item, how many attempts picked each option (None for items without options)."""
-    choices = list(map(attrgetter("choices"), responses))
+    choices = responses.choices
     picked = np.flatnonzero(np.fromiter(map(bool, choices), dtype=bool, count=len(choices)))
     declared = np.array([items[i].option_count if i in items else 0 for i in item_ids], dtype=np.int64)
     if not len(picked):
@@ -193,7 +221,7 @@ def _option_counts(
     bad = (options < 0) | (options >= width[item_of])
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
-        r = responses[int(which[first])]
+        r = responses.at(int(which[first]))
         raise ValueError(
             f"attempt {r.attempt_id!r} picked {r.choices!r} on item {r.item_id!r}, "
             f"which has options 0..{int(width[item_of[first]]) - 1}"
@@ -307,9 +335,9 @@ def _flags(
     return tuple(flags)
 
 
-def analyse(responses: Iterable[ItemResponse], items: Mapping[str, ItemInfo] | None = None) -> TestStats:
+def analyse(responses: Iterable[ItemResponse] | Responses, items: Mapping[str, ItemInfo] | None = None) -> TestStats:
     """Item and test statistics for a set of quiz responses (see the module docstring)."""
-    responses = list(responses)
+    responses = responses if isinstance(responses, Responses) else Responses.of(responses)
     items = items or {}
     if not responses:
         return TestStats(0, 0, 0.0, 0.0, None, NOT_COMPUTABLE, None, ())

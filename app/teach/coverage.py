@@ -29,9 +29,8 @@ def facility_everywhere(course: Course) -> dict[str, ItemFacility]:
     """Each question's facility over every submitted attempt (the command line's view: no user, no scope)."""
     # Read-only on purpose: unlike the pages, a report run from a shell does not close overdue attempts
     # (`flask attempts close-expired` does that from cron).
-    rows = item_analysis.graded_rows(Attempt.id.is_not(None))
-    infos = {q.id: item_analysis.item_info(q) for q in course.questions}
-    return _facility_of(analyse(item_analysis._responses(rows, course), infos))
+    responses = item_analysis.responses_where(Attempt.id.is_not(None), course)
+    return _facility_of(analyse(responses, item_analysis.item_infos(course)))
 
 
 @bp.route("/coverage")
