@@ -11,6 +11,8 @@ Measured through Flask's test client, in this process (no gunicorn, no network):
 logs in through the login form, then each round sends REQUESTS GET requests for the dashboard (after
 WARMUP untimed ones) and times each from the call to the whole body read. That is server time: the
 app's routing, session, queries, computing and template rendering, without a socket or worker queue.
+The app is prepared as a gunicorn worker prepares it after starting (app.warmup.prepare_worker:
+the course loaded and the long-lived heap frozen out of the garbage collector's walks).
 Every response must be 200 and list the learners.
 
 Keys: `dashboard_500_ms` (SQLite) / `dashboard_500_ms_pg`: the median over ROUNDS rounds of each
@@ -56,8 +58,10 @@ def measure(database_url: str, section_id: int, email: str, learners: int, reque
     """Log the instructor in with the test client, then time the dashboard; milliseconds per request, per round."""
     from app import create_app
     from app.extensions import db
+    from app.warmup import prepare_worker
 
     app = create_app(h.app_config(database_url))
+    prepare_worker(app)  # as each gunicorn worker does once it starts (app/gunicorn_conf.py)
     client = app.test_client()
     token = h.csrf_from(client.get("/account/login").get_data(as_text=True))
     response = client.post("/account/login", data={"email": email, "password": INSTRUCTOR_PASSWORD, "csrf_token": token})

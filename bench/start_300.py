@@ -35,7 +35,9 @@ start_300_start_p99_ms), `burst_300_flow_p99_ms` (= start_300_journey_p99_ms) an
 
 Detail keys: `start_300_start_p50_ms` / `start_300_start_p99_ms` (the simultaneous POST /quiz/
 alone), `start_300_journey_p50_ms` / `start_300_journey_p99_ms` (one student's 9 requests end
-to end), `start_300_rps` (requests per second over a run), `start_300_run_s` (wall time of a run).
+to end), `start_300_rps` (requests per second over a run), `start_300_run_s` (wall time of a run),
+`start_300_server_cpu_s` / `start_300_client_cpu_s` (CPU seconds the app's workers and this load
+generator used in a run: they share the machine's cores) and `start_300_server_cpu_ms_per_journey`.
 
 BENCH_START_STUDENTS=N runs with N students instead (a smoke test; the keys keep their names).
 """
@@ -196,8 +198,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-def one_run(base_url: str, students: list[Student], questions: Questions) -> dict[str, Any]:
-    """All students at once; per-request and per-journey statistics."""
+def one_run(server: h.Server, students: list[Student], questions: Questions) -> dict[str, Any]:
+    """All students at once; per-request and per-journey statistics, and the CPU time each side used."""
+    base_url = server.url
     barrier = threading.Barrier(len(students))
     journeys: list[Journey] = [Journey()] * len(students)
 
@@ -205,12 +208,13 @@ def one_run(base_url: str, students: list[Student], questions: Questions) -> dic
         journeys[i] = journey(base_url, students[i], barrier, questions)
 
     threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(students))]
-    began = time.perf_counter()
+    began, server_cpu, client_cpu = time.perf_counter(), server.cpu_seconds(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=BARRIER_TIMEOUT_S + REQUEST_TIMEOUT_S * 8)
     wall = time.perf_counter() - began
+    server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
     all_ms = [ms for j in journeys for _, ms in j.latencies]
     start_ms = [ms for j in journeys for step, ms in j.latencies if step == "start"]
     journey_ms = [j.total_ms for j in journeys if j.finished]
@@ -230,6 +234,10 @@ def one_run(base_url: str, students: list[Student], questions: Questions) -> dic
         "finished": len(journey_ms),
         "run_s": wall,
         "rps": len(all_ms) / wall if wall else 0.0,
+        # Where a run's time goes on this machine: the app's workers and this load generator share its cores.
+        "server_cpu_s": server_cpu,
+        "client_cpu_s": client_cpu,
+        "server_cpu_ms_per_journey": server_cpu * 1000 / max(1, len(journey_ms)),
         "per_step_p99_ms": {
             s: percentile([ms for j in journeys for st, ms in j.latencies if st == s], 99)
             for s in ("start", "question", "answer", "submit", "results")
@@ -252,17 +260,21 @@ def run_backend(backend: h.Backend, count: int, repeats: int) -> tuple[dict[str,
             questions = Questions(url)
             try:
                 for r in range(repeats):
-                    runs.append(one_run(server.url, students, questions))
+                    runs.append(one_run(server, students, questions))
                     run = runs[-1]
                     h.log(
                         f"[start_300{s}] run {r + 1}: {run['requests']} requests in {run['run_s']:.1f} s "
                         f"({run['rps']:.0f}/s), p50 {run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, "
-                        f"start p99 {run['start_p99_ms']:.0f} ms, errors {run['errors']} {run['error_samples'][:2]}"
+                        f"start p99 {run['start_p99_ms']:.0f} ms, errors {run['errors']} {run['error_samples'][:2]}; "
+                        f"CPU: app {run['server_cpu_s']:.1f} s, load generator {run['client_cpu_s']:.1f} s"
                     )
             finally:
                 questions.close()
     figures: dict[str, float] = {f"start_300_errors{s}": sum(run["errors"] for run in runs)}
-    for name in ("p50_ms", "p99_ms", "start_p50_ms", "start_p99_ms", "journey_p50_ms", "journey_p99_ms", "rps", "run_s"):
+    for name in (
+        "p50_ms", "p99_ms", "start_p50_ms", "start_p99_ms", "journey_p50_ms", "journey_p99_ms", "rps", "run_s",
+        "server_cpu_s", "client_cpu_s", "server_cpu_ms_per_journey",
+    ):  # fmt: skip
         figures[f"start_300_{name}{s}"] = h.summarise(f"start_300_{name}{s}", [run[name] for run in runs])
     # Issue 15's names for the same measurements: the simultaneous start's p99, the whole journey's
     # p99 (start, question 1, 5 saves, submit, results; see above) and every failed request.

@@ -52,9 +52,16 @@ def mastery_by_objective(answers: Iterable[ScoredAnswer], objectives: Iterable[s
     result = {}
     for objective in objectives:
         window = sorted(recent.get(objective, []), key=lambda a: a.answered_at, reverse=True)[:WINDOW]
-        score = sum(a.score for a in window) / len(window) if window else 0.0
-        result[objective] = Mastery(objective, round(score, 4), len(window))
+        result[objective] = from_window(objective, sum(a.score for a in window), len(window))
     return result
+
+
+def from_window(objective: str, total: float, answers: int) -> Mastery:
+    """The rule on a window already taken (at most WINDOW most recent answers): their summed score and count.
+
+    For callers that take the window where the answers are (the class dashboard asks the database).
+    """
+    return Mastery(objective, round(total / answers, 4) if answers else 0.0, answers)
 
 
 def weakest(masteries: Iterable[Mastery], limit: int = 3) -> list[Mastery]:

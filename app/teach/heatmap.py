@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 from app.services.dashboard import LessonColumns
@@ -19,7 +21,13 @@ def heat_cells(mastery: dict[str, Mastery], columns: list[LessonColumns]) -> Mar
     for group in columns:
         for index, objective in enumerate(group.objectives):
             m = mastery[objective.id]
-            shade = f"h{int(round(m.score * 5))}" if m.answers else "hx"
-            text = "✓" if m.status == "mastered" else ("·" if not m.answers else str(int(round(m.score * 100))))
-            cells.append(f'<td class="heat {shade}{" group-start" if index == 0 else ""}">{text}</td>')
+            cells.append(_cell(m.score, m.answers, m.status == "mastered", index == 0))
     return Markup("".join(cells))
+
+
+@lru_cache(maxsize=8192)
+def _cell(score: float, answers: int, mastered: bool, first: bool) -> str:
+    """One cell; a class repeats the same few, so each is written once."""
+    shade = f"h{int(round(score * 5))}" if answers else "hx"
+    text = "✓" if mastered else ("·" if not answers else str(int(round(score * 100))))
+    return f'<td class="heat {shade}{" group-start" if first else ""}">{text}</td>'

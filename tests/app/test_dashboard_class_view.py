@@ -152,3 +152,40 @@ def test_the_dashboard_query_count_does_not_grow_with_the_class(app, client):
     large = count_dashboard_statements(app, client, 40, seed=3)
     assert small == large, (small, large)
     assert large <= 25, large
+
+
+def test_the_databases_mastery_windows_are_the_rule_applied_to_every_answer(app):
+    """learner_rows takes each window in SQL; it must equal course.mastery's rule over the answers read one by one."""
+    from sqlalchemy import select
+
+    from app.services.dashboard import learner_rows
+    from course.mastery import ScoredAnswer, mastery_by_objective
+
+    with app.app_context():
+        course = get_course()
+        section_id = create_demo(course, learners=25, seed=7).section.id
+        # Ties on the time: the most recent by id wins in SQL; a tie of equal scores changes nothing either way.
+        learner = db.session.scalars(select(Enrollment.user_id).where(Enrollment.section_id == section_id)).first()
+        objective = heatmap_columns(course)[0].objectives[0].id
+        when = clock.now() - timedelta(hours=1)
+        db.session.execute(
+            insert(Answer),
+            [
+                {"user_id": learner, "question_id": "q", "objective_id": objective, "mode": "practice", "score": 1.0, "answered_at": when}
+                for _ in range(6)
+            ],
+        )
+        db.session.commit()
+        objectives = [o.id for group in heatmap_columns(course) for o in group.objectives]
+        rows = learner_rows(section_id, course)
+        assert len(rows) == 25
+        compared = 0
+        for row in rows:
+            answers = db.session.scalars(select(Answer).where(Answer.user_id == row.user.id)).all()
+            plain = mastery_by_objective(
+                [ScoredAnswer(a.objective_id, a.score, clock.aware(a.answered_at)) for a in answers], objectives
+            )
+            assert row.mastery == plain, row.user.email
+            assert row.answers == len(answers)
+            compared += sum(1 for m in plain.values() if m.answers)
+        assert compared > 25, "the demo gave the learners answers to compare"
