@@ -1,7 +1,9 @@
 """Shared plumbing for the HTTP load benchmarks: databases, gunicorn, wrk, a small cookie client.
 
 Rules kept here so every benchmark follows them (see the shared testing guide):
-- servers bind 127.0.0.1 on a free port, run `gunicorn --no-control-socket -w 2` (sync workers) and
+- servers bind 127.0.0.1 on a free port, run `gunicorn --no-control-socket` with the app's own settings
+  (app/gunicorn_conf.py, as the Procfile: 2 sync workers, each prepared before its first request) or
+  `-w 2` (sync) for a reference app, and
   are stopped by their PID, whatever happens;
 - every load run is bounded (wrk -d, a fixed number of client journeys, timeouts);
 - PostgreSQL runs get a private schema (`?options=-csearch_path%3D<schema>`), dropped afterwards;

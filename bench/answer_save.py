@@ -11,7 +11,8 @@ that index (a short-answer question when the attempt has one, `answer=anything`;
 fields for its type). Every tuple is sent once before timing and must redirect to the next
 question (a 302 back to the same question would mean "not saved").
 
-Both servers run `gunicorn --no-control-socket -w 2 -b 127.0.0.1:<port>` (sync workers); wrk runs
+Both servers run under `gunicorn --no-control-socket -b 127.0.0.1:<port>`, the app with its own settings
+(app/gunicorn_conf.py, as the Procfile: 2 sync workers), the ceiling with `-w 2` (sync); wrk runs
 `-t2 -d<DURATION>s` at 16 and 64 connections, app and ceiling back to back in each run (their order
 alternating between runs), REPEATS runs.
 

@@ -4,7 +4,8 @@ Per backend (SQLite; PostgreSQL too when TEST_DATABASE_URL is set, keys suffixed
 database (`flask --app app db upgrade`, question ids loaded), LEARNERS students created with
 app.services.accounts.create_user and logged in over HTTP through the login form, the app with
 production settings, and the hello app below, both under
-`gunicorn --no-control-socket -w 2 -b 127.0.0.1:<port>` (sync workers). wrk `-t2 -d<DURATION>s`
+`gunicorn --no-control-socket -b 127.0.0.1:<port>` (the app with app/gunicorn_conf.py, as the Procfile: 2
+sync workers; hello with `-w 2`). wrk `-t2 -d<DURATION>s`
 rotates through the learners' session cookies GETting /lessons/01-goode-2020 (each request checks
 its session in the database and reads the learner's completed lessons, as a real page view does),
 GETs the same page without a cookie (the anonymous page, kept whole per course version), and GETs
@@ -69,7 +70,7 @@ def log_in_learners(database_url: str, base_url: str, count: int) -> list[tuple[
     return rows
 
 
-def run_backend(backend: h.Backend, repeats: int, duration_s: float) -> tuple[dict[str, float], dict]:
+def run_backend(backend: h.Backend, repeats: int, duration_s: float, learners: int = LEARNERS) -> tuple[dict[str, float], dict]:
     """Serve the app and the hello app; alternate wrk runs against the learner's page, the anonymous page and hello."""
     s = backend.suffix
     runs: list[dict[str, Any]] = []
@@ -84,15 +85,15 @@ def run_backend(backend: h.Backend, repeats: int, duration_s: float) -> tuple[di
             h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as app_server,
             h.gunicorn("bench.lesson_page:create_hello_app()", hello_env, "/", "hello") as hello_server,
         ):
-            learners = log_in_learners(url, app_server.url, LEARNERS)
+            logged_in = log_in_learners(url, app_server.url, learners)
             client = h.Client(app_server.url)
-            client.cookies["session"] = learners[0][2].split("session=", 1)[1].split(";", 1)[0]
+            client.cookies["session"] = logged_in[0][2].split("session=", 1)[1].split(";", 1)[0]
             status, _, page = client.request("GET", f"/lessons/{LESSON}")
             client.close()
             if status != 200:
                 raise SystemExit(f"GET /lessons/{LESSON} returned {status}")
             lesson_tuples, anon_tuples, hello_tuples = work / "lesson.tsv", work / "anon.tsv", work / "hello.tsv"
-            h.write_tuples(lesson_tuples, learners)
+            h.write_tuples(lesson_tuples, logged_in)
             h.write_tuples(anon_tuples, [("GET", f"/lessons/{LESSON}", "", "")])
             h.write_tuples(hello_tuples, [("GET", "/", "", "")])
             targets = [
@@ -112,13 +113,13 @@ def run_backend(backend: h.Backend, repeats: int, duration_s: float) -> tuple[di
     return figures, {"runs": [{k: v.__dict__ for k, v in run.items()} for run in runs], "duration_s": duration_s}
 
 
-def run(repeats: int = REPEATS, duration_s: float = DURATION_S) -> dict[str, float]:
+def run(repeats: int = REPEATS, duration_s: float = DURATION_S, learners: int = LEARNERS) -> dict[str, float]:
     """Figures for SQLite and (when TEST_DATABASE_URL is set) PostgreSQL; raw runs to bench/results/lesson_page.json."""
     h.ensure_wrk()
     figures: dict[str, float] = {}
     raw: dict[str, Any] = {}
     for backend in h.backends():
-        found, raw[backend.name] = run_backend(backend, repeats, duration_s)
+        found, raw[backend.name] = run_backend(backend, repeats, duration_s, learners)
         figures.update(found)
     h.write_results("lesson_page", {"figures": figures, **raw})
     return figures

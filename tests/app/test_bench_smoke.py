@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from bench import _harness, dashboard_500, export_db, item_analysis_db
+from bench import _harness, dashboard_500, export_db, item_analysis_db, lesson_page, start_300
 
 
 @pytest.fixture()
@@ -44,3 +44,15 @@ def test_item_analysis_db_runs_at_a_tiny_size(sqlite_only):
 def test_dashboard_500_runs_at_a_tiny_size(sqlite_only):
     figures = dashboard_500.run(learners=15, requests=2, rounds=1)
     assert set(figures) == {"dashboard_500_ms", "dashboard_500_p50_ms"}
+
+
+def test_start_300_runs_at_a_tiny_size(sqlite_only):
+    figures = start_300.run(repeats=1, students=6)
+    assert figures["burst_300_errors"] == 0
+    assert {"burst_300_start_p99_ms", "burst_300_flow_p99_ms", "start_300_server_cpu_s"} <= set(figures)
+
+
+def test_lesson_page_runs_at_a_tiny_size_for_logged_in_learners(sqlite_only):
+    figures = lesson_page.run(repeats=1, duration_s=1, learners=3)
+    assert figures["lesson_page_errors"] == 0 and figures["lesson_page_anon_errors"] == 0
+    assert {"lesson_page_ratio", "lesson_page_anon_ratio", "lesson_page_ratio_c16"} <= set(figures)

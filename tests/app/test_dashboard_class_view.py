@@ -171,7 +171,14 @@ def test_the_databases_mastery_windows_are_the_rule_applied_to_every_answer(app)
         db.session.execute(
             insert(Answer),
             [
-                {"user_id": learner, "question_id": "q", "objective_id": objective, "mode": "practice", "score": 1.0, "answered_at": when}
+                {
+                    "user_id": learner,
+                    "question_id": "q",
+                    "objective_id": objective,
+                    "mode": "practice",
+                    "score": 1.0,
+                    "answered_at": when,
+                }
                 for _ in range(6)
             ],
         )
