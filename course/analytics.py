@@ -103,9 +103,7 @@ class Responses:
     def of(cls, responses: Iterable[ItemResponse]) -> Responses:
         """The columns of a sequence of responses."""
         rows = list(responses)
-        return cls(
-            [r.attempt_id for r in rows], [r.item_id for r in rows], [r.score for r in rows], [r.choices for r in rows]
-        )
+        return cls([r.attempt_id for r in rows], [r.item_id for r in rows], [r.score for r in rows], [r.choices for r in rows])
 
     def __len__(self) -> int:
         return len(self.item_ids)
