@@ -43,7 +43,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -203,7 +203,7 @@ def _option_counts(
     responses: Responses, cols: np.ndarray, item_ids: list[str], items: Mapping[str, ItemInfo]
 ) -> list[tuple[int, ...] | None]:
     """For each item, how many attempts picked each option (None for items without options)."""
-    choices = responses.choices
+    choices: list[Any] = responses.choices  # the picked ones (below) are tuples
     picked = np.flatnonzero(np.fromiter(map(bool, choices), dtype=bool, count=len(choices)))
     declared = np.array([items[i].option_count if i in items else 0 for i in item_ids], dtype=np.int64)
     if not len(picked):

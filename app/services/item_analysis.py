@@ -66,7 +66,7 @@ def responses_where(attempt_filter: Any, course: Course) -> Responses:
         .group_by(answers.question_id)
     )
     pending = {q.id for q in course.questions if not type_of(q).auto_graded}
-    attempt_ids: list[int] = []
+    attempt_ids: list[int | str] = []
     item_ids: list[str] = []
     scores: list[float] = []
     choices: list[tuple[int, ...] | None] = []
