@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from app import clock
 from app.extensions import db
@@ -15,6 +15,7 @@ from app.services.content import get_course
 from app.services.dashboard import heatmap_columns
 from app.services.demo import create_demo
 from tests.conftest import PASSWORD, Auth
+from tests.statements import recorded
 
 REAL_COURSE = Path(__file__).resolve().parents[2]
 
@@ -128,18 +129,8 @@ def count_dashboard_statements(app, client, learners: int, seed: int) -> int:
         db.session.remove()
     url = f"/teach/sections/{section_id}/dashboard"
     assert client.get(url).status_code == 200  # the first load may close expired attempts; count a steady one
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded(app) as statements:
         html = client.get(url).get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert len(heatmap_rows(html)) == learners
     return len(statements)
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer
 from tests.conftest import T0, Auth, csrf_from, make_user
+from tests.statements import recorded
 
 
 def start(client, count=7, minutes="0"):
@@ -247,23 +248,11 @@ def test_an_attempt_from_before_snapshots_still_saves_each_answer_to_its_questio
 
 
 def test_a_submit_reads_the_learners_review_cards_in_one_query_however_many_questions(app, client, student):
-    from sqlalchemy import event
-
     attempt_id = start(client, count=6)
     for qid in attempt_row(app, attempt_id).question_ids:
         save(client, attempt_id, index_of(app, attempt_id, qid), **right_fields(qid))
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded(app) as statements:
         assert submit(client, attempt_id).status_code == 302
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     card_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM review_card" in s]
     assert len(card_reads) == 1, card_reads
     with app.app_context():
