@@ -59,14 +59,13 @@ def export_to(path: Path, count: int) -> int:
 def peak_rss_mb(count: int) -> float:
     """Peak resident memory (MB) of a fresh interpreter that streams a `count`-learner export to a file."""
     code = (
-        "import resource, sys, tempfile\n"
+        "import tempfile\n"
         "from pathlib import Path\n"
+        "from bench._harness import peak_rss_mb\n"
         "from bench.export_10k import export_to\n"
         "with tempfile.TemporaryDirectory() as tmp:\n"
         f"    export_to(Path(tmp) / 'grades.csv', {count})\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        # Linux reports KiB, macOS bytes.
-        "print(peak / (1024 * 1024) if sys.platform == 'darwin' else peak / 1024)\n"
+        "print(peak_rss_mb())\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return round(float(result.stdout.strip()), 1)

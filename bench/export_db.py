@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -236,8 +235,7 @@ def worker(database_url: str, section_id: int, out: str) -> None:
         seconds = time.perf_counter() - began
         db.session.remove()
         db.engine.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # Linux: KiB, macOS: bytes
+    peak_mb = h.peak_rss_mb()
     with open(out, encoding="utf-8", newline="") as handle:
         lines = sum(1 for _ in handle)
     print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_mb, "lines": lines, "columns": len(columns)}))
