@@ -41,7 +41,7 @@ run: install
 	$(FLASK) course load
 	$(FLASK) users demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --no-control-socket --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - "app:create_app()"
+	$(BIN)/gunicorn --no-control-socket --bind 127.0.0.1:$(PORT) --config python:app.gunicorn_conf --access-logfile - "app:create_app()"
 
 # Everyday commands on the local database, with no venv to activate and no SECRET_KEY to set
 # (development settings, as `make run`). In production use .venv/bin/flask --app app ... with the
