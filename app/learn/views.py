@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     get_template_attribute,
     redirect,
@@ -24,7 +23,7 @@ from app.learn import practice_set as sets
 from app.rendering import name_glossary_links, render_markdown
 from app.security import logged_in, public
 from app.services import learning, progress, quizzes
-from app.services.content import get_course
+from app.services.content import get_course, per_course
 
 bp = Blueprint("learn", __name__)
 
@@ -36,21 +35,9 @@ def _lesson_or_404(lesson_id: str):
     return lesson
 
 
-def _per_course(name: str, course) -> dict:
-    """A per-process cache that lives as long as this course version (a `course load` starts a new one).
-
-    Keyed by the course object itself, so a request still holding the previous version can never
-    file its pages under the new one.
-    """
-    held = current_app.extensions.get(name)
-    if held is None or held[0] is not course:
-        held = current_app.extensions[name] = (course, {})
-    return held[1]
-
-
 def _lesson_parts(course, lesson) -> dict[str, Markup]:
     """The article and readings of a lesson page, the same for every reader: rendered once per course version."""
-    parts = _per_course("oversight_lesson_parts", course)
+    parts = per_course("oversight_lesson_parts", course)
     if lesson.id not in parts:
         readings = [course.reading_by_id[s] for s in lesson.meta.sources if s in course.reading_by_id]
         body = render_markdown(name_glossary_links(lesson.body, course.glossary))
@@ -70,7 +57,7 @@ def lesson(lesson_id: str):
     course = get_course()
     lesson = _lesson_or_404(lesson_id)
     anonymous = not current_user.is_authenticated and not session.get("_flashes")
-    cache = _per_course("oversight_anonymous_lessons", course)
+    cache = per_course("oversight_anonymous_lessons", course)
     if anonymous and lesson_id in cache:
         # An anonymous page carries nothing personal: the whole page is kept for this course version.
         return cache[lesson_id]

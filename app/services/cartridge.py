@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
-from app.services.content import get_course
+from app.services.content import get_course, per_course
 from course.exports.cartridge import to_cartridge
 
 FILENAME = "oversight-unit.imscc"
@@ -12,9 +10,9 @@ MIME = "application/zip"
 
 
 def unit_cartridge() -> bytes:
-    """Return the cartridge's bytes; the content is fixed for the life of the process, so they are built once."""
-    data = current_app.extensions.get("oversight_cartridge")
-    if data is None:
-        data = to_cartridge(get_course())
-        current_app.extensions["oversight_cartridge"] = data
-    return data
+    """Return the cartridge's bytes, built once per course version."""
+    course = get_course()
+    built = per_course("oversight_cartridge", course)
+    if FILENAME not in built:
+        built[FILENAME] = to_cartridge(course)
+    return built[FILENAME]

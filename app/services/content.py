@@ -85,6 +85,19 @@ def get_course() -> Course:
     return course
 
 
+def per_course(name: str, course: Course) -> dict:
+    """A per-process cache that lives as long as this course version (a `course load` starts a new one).
+
+    Keyed by the course object itself, so a request still holding the previous version can never
+    file what it built under the new one. `name` must be listed in _DERIVED, which frees it at a reload.
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    held = app.extensions.get(name)
+    if held is None or held[0] is not course:
+        held = app.extensions[name] = (course, {})
+    return held[1]
+
+
 def _fresh(app: Flask, course: Course) -> Course:
     """The course, or the files read again if the stored version moved since this process read them."""
     loaded: _Loaded | None = app.extensions.get(_STATE)
