@@ -146,7 +146,9 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
 def answer(attempt_id: int):
     """Save the answer on this page, then go where the learner asked (next, previous, review)."""
     # CSRFProtect has checked the token before this view runs (a bad one is a 400 there).
-    attempt = _attempt_or_404(attempt_id)
+    attempt = quizzes.save_target(attempt_id, current_user.id)
+    if attempt is None:
+        abort(404)
     index = request.form.get("index", type=int)
     question, count = quizzes.question_at(attempt, get_course(), -1 if index is None else index)
     if question is None or index is None:
@@ -165,7 +167,7 @@ def answer(attempt_id: int):
     except (ResponseError, quizzes.QuizError) as exc:
         # Shown again with what was typed (an essay over its word limit must not lose its text).
         typed = {name: set(values) if len(values) > 1 else values[0] for name, values in request.form.lists()}
-        return _page(attempt, index, typed, f"Not saved: {exc}")
+        return _page(_attempt_or_404(attempt_id), index, typed, f"Not saved: {exc}")
     if target is None:
         return redirect(url_for("quiz.finish", attempt_id=attempt.id))
     return redirect(url_for("quiz.take", attempt_id=attempt.id, q=target))

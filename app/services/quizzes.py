@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -48,12 +48,89 @@ def _answer_upsert(insert: Any) -> Any:
     )
 
 
-_ANSWER_UPSERT = {"postgresql": _answer_upsert(pg_insert), "sqlite": _answer_upsert(sqlite_insert)}
 _ATTEMPTS = cast(Table, Attempt.__table__)
 _CLAIM_FOR_SAVE = (
     update(_ATTEMPTS)
     .where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.submitted_at.is_(None))
     .values(position=bindparam("position"))
+)
+_SQLITE_UPSERT = _answer_upsert(sqlite_insert)
+
+
+def _claim_and_upsert() -> Any:
+    """PostgreSQL's save as one statement: the claim as a data-modifying CTE, the upsert fed by it.
+
+    The answer is written only for the row the conditional UPDATE matched, in the same statement,
+    so the rule is the database's as before, in one round trip instead of two. (SQLite has no
+    UPDATE inside WITH; there the two statements run back to back, with no network between them.)
+    """
+    claim = _CLAIM_FOR_SAVE.returning(_ATTEMPTS.c.id).cte("claim")
+    answers = cast(Table, AttemptAnswer.__table__)
+    statement = pg_insert(answers).from_select(
+        ["attempt_id", "question_id", "response", "saved_at"],
+        select(
+            claim.c.id,
+            bindparam("question_id", type_=answers.c.question_id.type),
+            bindparam("response", type_=answers.c.response.type),
+            bindparam("saved_at", type_=answers.c.saved_at.type),
+        ),
+    )
+    upsert = statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
+    )
+    # SQLAlchemy keeps the rowcount of UPDATE and DELETE only; this INSERT's (0: no claim) is the answer.
+    return upsert.execution_options(preserve_rowcount=True)
+
+
+_PG_CLAIM_AND_UPSERT = _claim_and_upsert()
+
+
+class DrawnAttempt(Protocol):
+    """What reading an attempt's questions needs: an `Attempt`, or a `SaveTarget` row."""
+
+    @property
+    def question_ids(self) -> Any: ...
+
+    @property
+    def questions(self) -> Any: ...
+
+
+class SaveableAttempt(DrawnAttempt, Protocol):
+    """What saving an answer needs of an attempt (an `Attempt`, or a `SaveTarget` row)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def deadline(self) -> datetime | None: ...
+
+    @property
+    def grace_seconds(self) -> int: ...
+
+    @property
+    def submitted_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class SaveTarget:
+    """The columns of an attempt that saving one answer reads, as one Core row.
+
+    A save is the most frequent request of a graded session: loading the whole ORM `Attempt`
+    (identity map, every column, instance state) cost more CPU than the read's round trip.
+    """
+
+    id: int
+    seed: str
+    question_ids: list[str]
+    questions: dict[str, Any] | None
+    deadline: datetime | None
+    grace_seconds: int
+    submitted_at: datetime | None
+
+
+_SAVE_TARGET = select(*(_ATTEMPTS.c[name] for name in SaveTarget.__dataclass_fields__)).where(
+    _ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.user_id == bindparam("user_id")
 )
 
 
@@ -129,12 +206,18 @@ def get_attempt(attempt_id: int, user_id: int) -> Attempt | None:
     return attempt if attempt is not None and attempt.user_id == user_id else None
 
 
+def save_target(attempt_id: int, user_id: int) -> SaveTarget | None:
+    """What saving an answer needs of the attempt, if it belongs to this learner."""
+    row = db.session.execute(_SAVE_TARGET, {"attempt_id": attempt_id, "user_id": user_id}).one_or_none()
+    return None if row is None else SaveTarget(*row)
+
+
 def snapshots_of(questions: list[Question]) -> dict[str, Any]:
     """The drawn questions as they are now, to store with a new attempt."""
     return {q.id: lifecycle.snapshot(q) for q in questions}
 
 
-def questions_of(attempt: Attempt, course: Course) -> list[Question]:
+def questions_of(attempt: DrawnAttempt, course: Course) -> list[Question]:
     """The attempt's questions as they were drawn (bank edits and removals never reach an attempt).
 
     Attempts started before snapshots existed fall back to today's bank; a question removed since
@@ -150,7 +233,7 @@ def questions_of(attempt: Attempt, course: Course) -> list[Question]:
     return result
 
 
-def question_at(attempt: Attempt, course: Course, index: int) -> tuple[Question | None, int]:
+def question_at(attempt: DrawnAttempt, course: Course, index: int) -> tuple[Question | None, int]:
     """The attempt's question at `index` (None when out of range) and how many it has.
 
     Saving one answer needs one question: when every question is frozen (every attempt since
@@ -208,12 +291,12 @@ def state_of(attempt: Attempt, now: datetime | None = None) -> lifecycle.Attempt
     )
 
 
-def out_of_time(attempt: Attempt, now: datetime) -> bool:
+def out_of_time(attempt: SaveableAttempt, now: datetime) -> bool:
     """The attempt has a deadline and it (with its grace) has passed."""
     return not lifecycle.accepts_answers(clock.aware(attempt.deadline), attempt.grace_seconds, now)
 
 
-def save_answer(attempt: Attempt, question: Question, response: Any, position: int) -> None:
+def save_answer(attempt: SaveableAttempt, question: Question, response: Any, position: int) -> None:
     """Save (or replace) the response to one question, unless the attempt is closed.
 
     The claim on the attempt row comes first, as a conditional UPDATE in the same transaction as
@@ -224,22 +307,28 @@ def save_answer(attempt: Attempt, question: Question, response: Any, position: i
     if question.id not in attempt.question_ids:
         raise QuizError("That question is not part of this attempt.")
     if attempt.submitted_at is None and out_of_time(attempt, now):
-        submit(attempt, timed_out=True)
+        submit(attempt if isinstance(attempt, Attempt) else db.session.get_one(Attempt, attempt.id), timed_out=True)
         raise AttemptClosed(
             "Time is up: this answer arrived after the time limit and was not saved. "
             "Your attempt was submitted with the answers saved before then."
         )
-    claimed = rowcount(db.session.execute(_CLAIM_FOR_SAVE, {"attempt_id": attempt.id, "position": position}))
+    # One upsert instead of SELECT-then-write: two racing saves of the same question cannot
+    # collide (the later one wins, as a second save would).
+    row = {"attempt_id": attempt.id, "position": position, "question_id": question.id, "saved_at": now}
+    row["response"] = to_json(question, response)
+    if db.session.get_bind().dialect.name == "postgresql":
+        claimed = rowcount(db.session.execute(_PG_CLAIM_AND_UPSERT, row))
+    else:
+        claimed = rowcount(db.session.execute(_CLAIM_FOR_SAVE, row))
+        if claimed:
+            db.session.execute(_SQLITE_UPSERT, row)
     if not claimed:
         db.session.rollback()
-        db.session.refresh(attempt)
+        if isinstance(attempt, Attempt):
+            db.session.refresh(attempt)
         raise AttemptClosed("This attempt is already submitted; its answers can no longer change.")
-    set_committed_value(attempt, "position", position)  # already written by the claim: no second UPDATE
-    stored = to_json(question, response)
-    # One upsert instead of SELECT-then-write: fewer round trips, and two racing saves of the
-    # same question cannot collide (the later one wins, as a second save would).
-    upsert = _ANSWER_UPSERT[db.session.get_bind().dialect.name]
-    db.session.execute(upsert, {"attempt_id": attempt.id, "question_id": question.id, "response": stored, "saved_at": now})
+    if isinstance(attempt, Attempt):
+        set_committed_value(attempt, "position", position)  # already written by the claim: no second UPDATE
     db.session.commit()
 
 

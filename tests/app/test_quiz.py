@@ -257,3 +257,22 @@ def test_a_submit_reads_the_learners_review_cards_in_one_query_however_many_ques
     assert len(card_reads) == 1, card_reads
     with app.app_context():
         assert attempt_row(app, attempt_id).score is not None
+
+
+def test_a_save_reads_only_what_it_needs_and_writes_in_one_statement_on_postgresql(app, client, student):
+    attempt_id = start(client, count=3)
+    qid = next(q for q in attempt_row(app, attempt_id).question_ids if right_fields(q))
+    index = index_of(app, attempt_id, qid)
+    token = csrf_from(client.get(f"/quiz/attempts/{attempt_id}?q={index}").get_data(as_text=True))
+    with recorded(app) as statements:
+        sent = {"csrf_token": token, "index": str(index), "go": "next", **right_fields(qid)}
+        assert client.post(f"/quiz/attempts/{attempt_id}/answer", data=sent).status_code == 302
+    attempt_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM attempt" in s]
+    assert len(attempt_reads) == 1 and "attempt.title" not in attempt_reads[0], attempt_reads  # a few columns, not the row
+    writes = [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        assert db.session.get(AttemptAnswer, (attempt_id, qid)).response is not None
+        assert attempt_row(app, attempt_id).position == min(index + 1, 2)
+    # PostgreSQL: the claim is a CTE of the upsert (one round trip); SQLite cannot UPDATE in WITH.
+    assert len(writes) == (1 if dialect == "postgresql" else 2), writes
