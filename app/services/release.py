@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, bindparam, select
 
 from app import clock
 from app.extensions import db
@@ -48,24 +49,39 @@ class Hold:
 _RANK = {"after_due": 0, "open": 1, "never": 2}
 
 
+def _held_statement() -> Select[Any]:
+    """The learner's graded attempts with what decides their release, built once on the tables.
+
+    Every self-test start, practice page and review asks this: a Core statement on the tables skips
+    the ORM's per-execution compile state, which cost more than the query's own round trip.
+    """
+    attempt, assignment, section, extension = (
+        cast(Table, model.__table__) for model in (Attempt, Assignment, Section, Extension)
+    )
+    return (
+        select(
+            attempt.c.question_ids,
+            attempt.c.submitted_at,
+            assignment.c.title,
+            assignment.c.answers_policy,
+            assignment.c.due_at,
+            extension.c.due_at,
+            section.c.time_zone,
+        )
+        .join(assignment, assignment.c.id == attempt.c.assignment_id)
+        .join(section, section.c.id == assignment.c.section_id)
+        .outerjoin(extension, (extension.c.assignment_id == assignment.c.id) & (extension.c.user_id == attempt.c.user_id))
+        .where(attempt.c.user_id == bindparam("user_id"), attempt.c.assignment_id.is_not(None))
+    )
+
+
+_HELD = _held_statement()
+
+
 def held_questions(user_id: int) -> dict[str, Hold]:
     """The learner's held questions, each with its strictest hold."""
     now = clock.now()
-    rows = db.session.execute(
-        select(
-            Attempt.question_ids,
-            Attempt.submitted_at,
-            Assignment.title,
-            Assignment.answers_policy,
-            Assignment.due_at,
-            Extension.due_at,
-            Section.time_zone,
-        )
-        .join(Assignment, Assignment.id == Attempt.assignment_id)
-        .join(Section, Section.id == Assignment.section_id)
-        .outerjoin(Extension, (Extension.assignment_id == Assignment.id) & (Extension.user_id == Attempt.user_id))
-        .where(Attempt.user_id == user_id, Attempt.assignment_id.is_not(None))
-    )
+    rows = db.session.execute(_HELD, {"user_id": user_id})
     held: dict[str, Hold] = {}
     for question_ids, submitted_at, title, policy, due_at, extended, zone_name in rows:
         due = lifecycle.effective_due(clock.aware(due_at), clock.aware(extended))
