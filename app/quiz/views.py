@@ -208,8 +208,8 @@ def results(attempt_id: int):
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     course = get_course()
     questions = quizzes.questions_of(attempt, course)
-    saved = quizzes.saved_responses(attempt, questions)
     graded = quizzes.graded_answers(attempt)
+    saved = quizzes.responses_in(graded.values(), questions)  # the same rows: read once
     # What was graded, as it was graded: the stored grade of the question version drawn.
     # Choices are listed in the order this attempt showed them (its seed), not the bank's.
     rows = [

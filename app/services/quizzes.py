@@ -7,6 +7,7 @@ conditional UPDATE (`WHERE submitted_at IS NULL`): a double click or a replayed 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol, cast
@@ -249,8 +250,12 @@ def question_at(attempt: DrawnAttempt, course: Course, index: int) -> tuple[Ques
 
 def saved_responses(attempt: Attempt, questions: list[Question]) -> dict[str, Any]:
     """The saved response of each answered question of the attempt."""
+    return responses_in(db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)), questions)
+
+
+def responses_in(rows: Iterable[AttemptAnswer], questions: list[Question]) -> dict[str, Any]:
+    """The responses held in an attempt's answer rows, for the questions given (rows already read)."""
     by_id = {q.id: q for q in questions}
-    rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
     return {r.question_id: from_json(by_id[r.question_id], r.response) for r in rows if r.question_id in by_id}
 
 

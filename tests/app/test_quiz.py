@@ -276,3 +276,16 @@ def test_a_save_reads_only_what_it_needs_and_writes_in_one_statement_on_postgres
         assert attempt_row(app, attempt_id).position == min(index + 1, 2)
     # PostgreSQL: the claim is a CTE of the upsert (one round trip); SQLite cannot UPDATE in WITH.
     assert len(writes) == (1 if dialect == "postgresql" else 2), writes
+
+
+def test_the_results_page_reads_the_attempts_answer_rows_once(app, client, student):
+    attempt_id = start(client, count=4)
+    for qid in attempt_row(app, attempt_id).question_ids:
+        save(client, attempt_id, index_of(app, attempt_id, qid), **right_fields(qid))
+    assert submit(client, attempt_id).status_code == 302
+    with recorded(app) as statements:
+        html = client.get(f"/quiz/attempts/{attempt_id}/results").get_data(as_text=True)
+    answer_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM attempt_answer" in s]
+    assert len(answer_reads) == 1, answer_reads
+    answered = sum(1 for qid in attempt_row(app, attempt_id).question_ids if right_fields(qid))
+    assert html.count("Contest this question") == answered  # each saved answer still reaches its row
