@@ -134,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             ("GET /lessons/01-goode-2020 (learner)", lambda: client.get(f"/lessons/{LESSON}"), 200),
             ("GET /lessons/01-goode-2020 (anonymous)", lambda: anonymous.get(f"/lessons/{LESSON}"), 200),
             ("GET /healthz", lambda: anonymous.get("/healthz"), 200),
+            # The floor under every signed-in request: cookie, session check, limiter, headers (+ SELECT 1).
+            ("GET /healthz (signed in)", lambda: client.get("/healthz"), 200),
         ]
         print(f"backend: {backend.name}")
         submitted = None

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from bench import _harness, dashboard_500, export_db, item_analysis_db, lesson_page, start_300
+from bench import _harness, dashboard_500, export_db, instructions, item_analysis_db, lesson_page, profile_app, start_300
 
 
 @pytest.fixture()
@@ -56,3 +56,32 @@ def test_lesson_page_runs_at_a_tiny_size_for_logged_in_learners(sqlite_only):
     figures = lesson_page.run(repeats=1, duration_s=1, learners=3)
     assert figures["lesson_page_errors"] == 0 and figures["lesson_page_anon_errors"] == 0
     assert {"lesson_page_ratio", "lesson_page_anon_ratio", "lesson_page_ratio_c16"} <= set(figures)
+
+
+def test_instruction_counts_are_read_from_cachegrind_and_taken_per_request():
+    printed = "==10593== Collected : 8343150265\n==10593== \n==10593== I   refs:      8,343,150,265\n"
+    assert instructions.instructions_in(printed) == 8_343_150_265
+    assert instructions.per_request(1_000, 6_001_000, 100, 600) == 12_000  # setup cancels out
+    with pytest.raises(ValueError):
+        instructions.instructions_in("valgrind: no such tool")
+    with pytest.raises(ValueError):
+        instructions.per_request(1, 2, 600, 100)
+
+
+def test_instruction_counts_run_valgrind_on_the_profiled_endpoint_or_the_ceiling():
+    app_run = instructions.command("answer", 600, pg=True)
+    assert app_run[:2] == ["valgrind", "--tool=cachegrind"]
+    assert app_run[-6:] == ["bench.profile_app", "--only", "answer", "--requests", "600", "--pg"]
+    assert instructions.command("ceiling", 100, pg=False)[-4:] == ["-m", "bench.instructions", "--ceiling-loop", "100"]
+
+
+def test_the_counted_ceiling_loop_runs_at_a_tiny_size(sqlite_only):
+    assert instructions.main(["--ceiling-loop", "3"]) == 0
+
+
+def test_each_endpoint_the_instruction_count_names_is_one_endpoint_of_profile_app(sqlite_only, capsys):
+    for endpoint in instructions.DEFAULT_ENDPOINTS:
+        if endpoint == "ceiling":
+            continue
+        assert profile_app.main(["--only", endpoint, "--requests", "2"]) == 0
+        assert capsys.readouterr().out.count("\n== ") == 1, endpoint
