@@ -29,56 +29,49 @@ from course.grading import Grade, grade
 from course.model import Question
 from course.responses import from_json, is_answered, to_json
 
+# The save's statements are built once, with bound parameters: building
+# `insert(...).on_conflict_do_update(...)` per request made SQLAlchemy re-derive the `excluded`
+# alias and the statement's cache key every time (about a quarter of a save's CPU). They are Core
+# statements on the tables: the ORM's paths added nothing here but time.
+_ATTEMPTS = cast(Table, Attempt.__table__)
+_ANSWERS = cast(Table, AttemptAnswer.__table__)
+_CLAIM_FOR_SAVE = (
+    update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.submitted_at.is_(None))
+    .values(position=bindparam("position"))
+)
 
-def _answer_upsert(insert: Any) -> Any:
-    """The save-an-answer upsert for one dialect, built once with bound parameters.
 
-    Building `insert(...).on_conflict_do_update(...)` per request made SQLAlchemy re-derive the
-    `excluded` alias and the statement's cache key every time (about a quarter of a save's CPU).
-    It is a Core statement on the table: the ORM's bulk-insert path added nothing here but time.
-    """
-    statement = insert(AttemptAnswer.__table__).values(
-        attempt_id=bindparam("attempt_id"),
-        question_id=bindparam("question_id"),
-        response=bindparam("response"),
-        saved_at=bindparam("saved_at"),
-    )
+def _replacing(statement: Any) -> Any:
+    """The answer upsert's conflict rule: a second save of the same question replaces the first."""
     return statement.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
         set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
     )
 
 
-_ATTEMPTS = cast(Table, Attempt.__table__)
-_CLAIM_FOR_SAVE = (
-    update(_ATTEMPTS)
-    .where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.submitted_at.is_(None))
-    .values(position=bindparam("position"))
+# SQLite has no UPDATE inside WITH: there the claim and this upsert run back to back, with no
+# network between them.
+_SQLITE_UPSERT = _replacing(
+    sqlite_insert(_ANSWERS).values(
+        attempt_id=bindparam("attempt_id"),
+        question_id=bindparam("question_id"),
+        response=bindparam("response"),
+        saved_at=bindparam("saved_at"),
+    )
 )
-_SQLITE_UPSERT = _answer_upsert(sqlite_insert)
 
 
 def _claim_and_upsert() -> Any:
     """PostgreSQL's save as one statement: the claim as a data-modifying CTE, the upsert fed by it.
 
     The answer is written only for the row the conditional UPDATE matched, in the same statement,
-    so the rule is the database's as before, in one round trip instead of two. (SQLite has no
-    UPDATE inside WITH; there the two statements run back to back, with no network between them.)
+    so the rule is the database's as before, in one round trip instead of two.
     """
     claim = _CLAIM_FOR_SAVE.returning(_ATTEMPTS.c.id).cte("claim")
-    answers = cast(Table, AttemptAnswer.__table__)
-    statement = pg_insert(answers).from_select(
-        ["attempt_id", "question_id", "response", "saved_at"],
-        select(
-            claim.c.id,
-            bindparam("question_id", type_=answers.c.question_id.type),
-            bindparam("response", type_=answers.c.response.type),
-            bindparam("saved_at", type_=answers.c.saved_at.type),
-        ),
-    )
-    upsert = statement.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
+    parameters = (bindparam(name, type_=_ANSWERS.c[name].type) for name in ("question_id", "response", "saved_at"))
+    upsert = _replacing(
+        pg_insert(_ANSWERS).from_select(["attempt_id", "question_id", "response", "saved_at"], select(claim.c.id, *parameters))
     )
     # SQLAlchemy keeps the rowcount of UPDATE and DELETE only; this INSERT's (0: no claim) is the answer.
     return upsert.execution_options(preserve_rowcount=True)
@@ -248,7 +241,6 @@ def question_at(attempt: DrawnAttempt, course: Course, index: int) -> tuple[Ques
     return (questions[index] if 0 <= index < len(questions) else None), len(questions)
 
 
-_ANSWERS = cast(Table, AttemptAnswer.__table__)
 # Every question page and the finish page read these two columns: built once, run on the table.
 _SAVED = select(_ANSWERS.c.question_id, _ANSWERS.c.response).where(_ANSWERS.c.attempt_id == bindparam("attempt_id"))
 
@@ -317,15 +309,20 @@ def save_answer(attempt: SaveableAttempt, question: Question, response: Any, pos
     if question.id not in attempt.question_ids:
         raise QuizError("That question is not part of this attempt.")
     if attempt.submitted_at is None and out_of_time(attempt, now):
-        submit(attempt if isinstance(attempt, Attempt) else db.session.get_one(Attempt, attempt.id), timed_out=True)
+        submit(db.session.get_one(Attempt, attempt.id), timed_out=True)  # the ORM attempt itself when one was passed
         raise AttemptClosed(
             "Time is up: this answer arrived after the time limit and was not saved. "
             "Your attempt was submitted with the answers saved before then."
         )
     # One upsert instead of SELECT-then-write: two racing saves of the same question cannot
     # collide (the later one wins, as a second save would).
-    row = {"attempt_id": attempt.id, "position": position, "question_id": question.id, "saved_at": now}
-    row["response"] = to_json(question, response)
+    row = {
+        "attempt_id": attempt.id,
+        "position": position,
+        "question_id": question.id,
+        "response": to_json(question, response),
+        "saved_at": now,
+    }
     if db.session.get_bind().dialect.name == "postgresql":
         claimed = rowcount(db.session.execute(_PG_CLAIM_AND_UPSERT, row))
     else:
@@ -333,9 +330,7 @@ def save_answer(attempt: SaveableAttempt, question: Question, response: Any, pos
         if claimed:
             db.session.execute(_SQLITE_UPSERT, row)
     if not claimed:
-        db.session.rollback()
-        if isinstance(attempt, Attempt):
-            db.session.refresh(attempt)
+        db.session.rollback()  # which also expires any ORM attempt: it reads the submit on next use
         raise AttemptClosed("This attempt is already submitted; its answers can no longer change.")
     if isinstance(attempt, Attempt):
         set_committed_value(attempt, "position", position)  # already written by the claim: no second UPDATE
