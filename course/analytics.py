@@ -33,8 +33,9 @@ Only items that appear in the responses are reported; `items` adds what the resp
 largest option index picked. Malformed input raises ValueError: a score outside 0..1, the same
 item twice in one attempt, or an option index outside the item's options.
 
-The work is vectorised with numpy on a dense attempts × items matrix (8 bytes a cell per array),
-so 10,000 attempts of a 30-item quiz take a fraction of a second.
+The work is vectorised with numpy. Item figures are sums over the filled cells (one per response),
+so a quiz drawn at random from a large bank costs what its responses cost, not attempts × bank
+size; only reliability builds the dense attempts × items matrix, for its pairwise matrix products.
 """
 
 from __future__ import annotations
@@ -176,8 +177,29 @@ def _indices(keys: list[_K]) -> tuple[list[_K], np.ndarray]:
     return distinct, np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=len(keys))
 
 
-def _matrix(responses: Responses) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Item ids (sorted), scores and presence (attempts × items), and each response's column."""
+@dataclass(frozen=True)
+class _Cells:
+    """The responses as filled cells of the attempts × items matrix: row, column and score of each."""
+
+    item_ids: list[str]  # sorted; column j is item_ids[j]
+    n_attempts: int
+    rows: np.ndarray
+    cols: np.ndarray
+    scores: np.ndarray
+
+    def dense(self) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and presence as attempts × items matrices (absent cells score 0)."""
+        cells = self.rows * len(self.item_ids) + self.cols
+        scores = np.zeros(self.n_attempts * len(self.item_ids))
+        scores[cells] = self.scores
+        present = np.zeros(self.n_attempts * len(self.item_ids), dtype=bool)
+        present[cells] = True
+        shape = (self.n_attempts, len(self.item_ids))
+        return scores.reshape(shape), present.reshape(shape)
+
+
+def _cells(responses: Responses) -> _Cells:
+    """Each response's row (attempt) and column (item, sorted ids), checked: scores in 0..1, no item twice."""
     attempts, rows = _indices(responses.attempt_ids)
     seen_items, first_cols = _indices(responses.item_ids)
     scores = np.fromiter(responses.scores, dtype=np.float64, count=len(responses))
@@ -188,15 +210,16 @@ def _matrix(responses: Responses) -> tuple[list[str], np.ndarray, np.ndarray, np
     item_ids = sorted(seen_items)
     order = {item_id: i for i, item_id in enumerate(item_ids)}
     cols = np.array([order[item_id] for item_id in seen_items], dtype=np.intp)[first_cols]
-    n_attempts, n_items = len(attempts), len(item_ids)
-    cells = rows * n_items + cols
-    counts = np.bincount(cells, minlength=n_attempts * n_items)
+    counts = np.bincount(rows * len(item_ids) + cols, minlength=len(attempts) * len(item_ids))
     if counts.max(initial=0) > 1:
-        bad = responses.at(int(np.flatnonzero(counts[cells] > 1)[0]))
+        bad = responses.at(int(np.flatnonzero(counts[rows * len(item_ids) + cols] > 1)[0]))
         raise ValueError(f"item {bad.item_id!r} appears more than once in attempt {bad.attempt_id!r}")
-    score_matrix = np.zeros(n_attempts * n_items)
-    score_matrix[cells] = scores
-    return (item_ids, score_matrix.reshape(n_attempts, n_items), counts.reshape(n_attempts, n_items).astype(bool), cols)
+    return _Cells(item_ids, len(attempts), rows, cols, scores)
+
+
+def _per_item(cells: _Cells, values: np.ndarray | None = None) -> np.ndarray:
+    """Per item (column): the sum of `values` over its cells, or with no values, how many cells it has."""
+    return np.bincount(cells.cols, values, minlength=len(cells.item_ids))
 
 
 def _option_counts(
@@ -235,34 +258,46 @@ def _option_counts(
     return [tuple(int(c) for c in per_item[j, :w]) if w else None for j, w in enumerate(width)]
 
 
-def _pearson_columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per column over the masked cells: count, centred sums of squares of x and y, and the cross product."""
-    m = mask.sum(axis=0)
+def _pearson_groups(
+    group: np.ndarray, x: np.ndarray, y: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: count, means of x and y, centred sums of squares of x and y, and the cross product."""
+    m = np.bincount(group, minlength=groups)
     safe = np.maximum(m, 1)
-    mx = np.where(mask, x, 0.0).sum(axis=0) / safe
-    my = np.where(mask, y, 0.0).sum(axis=0) / safe
-    dx = np.where(mask, x - mx, 0.0)
-    dy = np.where(mask, y - my, 0.0)
-    return m, (dx * dx).sum(axis=0), (dy * dy).sum(axis=0), (dx * dy).sum(axis=0)
+    mx = np.bincount(group, x, groups) / safe
+    my = np.bincount(group, y, groups) / safe
+    dx = x - mx[group]
+    dy = y - my[group]
+    return (
+        m,
+        mx,
+        my,
+        np.bincount(group, dx * dx, groups),
+        np.bincount(group, dy * dy, groups),
+        np.bincount(group, dx * dy, groups),
+    )
 
 
-def _discrimination(scores: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, list[float | None], list[float | None]]:
-    """Per item: attempts with a rest score, the item-rest correlation and the discriminative efficiency."""
-    n_items = scores.shape[1]
-    row_sum = scores.sum(axis=1)
-    row_count = present.sum(axis=1)
-    valid = present & (row_count > 1)[:, None]
-    rest = (row_sum[:, None] - scores) / np.maximum(row_count - 1, 1)[:, None]
-    m, sxx, syy, sxy = _pearson_columns(scores, rest, valid)
+def _discrimination(cells: _Cells) -> tuple[np.ndarray, list[float | None], list[float | None]]:
+    """Per item: attempts with a rest score, the item-rest correlation and the discriminative efficiency.
+
+    Computed on the filled cells only (a drawn quiz fills a small share of the matrix): sums by
+    bincount, and the sorted pairs of the largest reachable r by one sort per side.
+    """
+    n_items = len(cells.item_ids)
+    row_sum = np.bincount(cells.rows, cells.scores, cells.n_attempts)
+    row_count = np.bincount(cells.rows, minlength=cells.n_attempts)
+    valid = row_count[cells.rows] > 1  # a lone item has no rest score
+    x, rows, cols = cells.scores[valid], cells.rows[valid], cells.cols[valid]
+    rest = (row_sum[rows] - x) / (row_count[rows] - 1)
+    m, mx, my, sxx, syy, sxy = _pearson_groups(cols, x, rest, n_items)
     defined = (m >= 3) & (sxx > ZERO_SS * m) & (syy > ZERO_SS * m)
     if not defined.any():
         return m, [None] * n_items, [None] * n_items
-    # Largest reachable r: both sides sorted ascending; invalid cells sort to the end as +inf.
-    top = int(m.max())
-    xs = np.sort(np.where(valid, scores, np.inf), axis=0)[:top]
-    ys = np.sort(np.where(valid, rest, np.inf), axis=0)[:top]
-    sorted_mask = np.arange(top)[:, None] < m[None, :]
-    _, _, _, sxy_max = _pearson_columns(xs, ys, sorted_mask)
+    # Largest reachable r: each item's scores and rest scores, both sorted ascending, paired in order.
+    by_x, by_rest = np.lexsort((x, cols)), np.lexsort((rest, cols))
+    item_of = cols[by_x]  # the same sequence as cols[by_rest]: both sorted by item first
+    sxy_max = np.bincount(item_of, (x[by_x] - mx[item_of]) * (rest[by_rest] - my[item_of]), n_items)
     discrimination: list[float | None] = []
     efficiency: list[float | None] = []
     for j in range(n_items):
@@ -277,11 +312,12 @@ def _discrimination(scores: np.ndarray, present: np.ndarray) -> tuple[np.ndarray
     return m, discrimination, efficiency
 
 
-def _reliability(scores: np.ndarray, present: np.ndarray) -> tuple[float | None, str]:
+def _reliability(cells: _Cells) -> tuple[float | None, str]:
     """Cronbach's alpha / KR-20 on a complete matrix, standardised alpha on random draws."""
-    n_attempts, n_items = scores.shape
+    n_attempts, n_items = cells.n_attempts, len(cells.item_ids)
     if n_attempts < 2 or n_items < 2:
         return None, NOT_COMPUTABLE
+    scores, present = cells.dense()  # the pairwise sums below are matrix products
     if present.all():
         totals = scores.sum(axis=1)
         total_var = totals.var(ddof=1)
@@ -339,18 +375,18 @@ def analyse(responses: Iterable[ItemResponse] | Responses, items: Mapping[str, I
     items = items or {}
     if not responses:
         return TestStats(0, 0, 0.0, 0.0, None, NOT_COMPUTABLE, None, ())
-    item_ids, scores, present, cols = _matrix(responses)
-    n_attempts, n_items = scores.shape
+    cells = _cells(responses)
+    item_ids, x = cells.item_ids, cells.scores
 
-    n = present.sum(axis=0)
-    facility = scores.sum(axis=0) / n
-    deviations = np.where(present, scores - facility, 0.0)
-    item_ss = (deviations * deviations).sum(axis=0)
+    n = _per_item(cells)
+    successes = _per_item(cells, x)
+    facility = successes / n
+    deviations = x - facility[cells.cols]
+    item_ss = _per_item(cells, deviations * deviations)
     item_sd = np.where((n >= 2) & (item_ss > ZERO_SS * n), np.sqrt(item_ss / np.maximum(n - 1, 1)), 0.0)
-    dichotomous = np.all(~present | (scores == 0.0) | (scores == 1.0), axis=0)
-    successes = np.where(present, scores, 0.0).sum(axis=0)
-    pairs, discrimination, efficiency = _discrimination(scores, present)
-    option_counts = _option_counts(responses, cols, item_ids, items)
+    dichotomous = _per_item(cells, (x != 0.0) & (x != 1.0)) == 0
+    pairs, discrimination, efficiency = _discrimination(cells)
+    option_counts = _option_counts(responses, cells.cols, item_ids, items)
 
     stats = []
     for j, item_id in enumerate(item_ids):
@@ -379,12 +415,13 @@ def analyse(responses: Iterable[ItemResponse] | Responses, items: Mapping[str, I
             )
         )
 
-    attempt_scores = scores.sum(axis=1) / present.sum(axis=1)
+    n_attempts = cells.n_attempts
+    attempt_scores = np.bincount(cells.rows, x, n_attempts) / np.bincount(cells.rows, minlength=n_attempts)
     mean = float(attempt_scores.mean())
     sd = float(attempt_scores.std(ddof=1)) if n_attempts >= 2 else 0.0
-    alpha, method = _reliability(scores, present)
+    alpha, method = _reliability(cells)
     sem = sd * math.sqrt(1.0 - alpha) if alpha is not None and alpha >= 0.0 else None
-    return TestStats(n_attempts, n_items, mean, sd, alpha, method, sem, tuple(stats))
+    return TestStats(n_attempts, len(item_ids), mean, sd, alpha, method, sem, tuple(stats))
 
 
 def score_histogram(shares: Iterable[float], bins: int = 10) -> list[int]:

@@ -72,8 +72,8 @@ def responses_where(attempt_filter: Any, course: Course) -> Responses:
     choices: list[tuple[int, ...] | None] = []
     waiting: list[tuple[int, str]] = []
     for question_id, count, attempts_text, scores_text, responses_text in per_question:
-        attempts = [int(a) for a in attempts_text.split(",")]
-        marks = [float(m) for m in scores_text.split(",")]
+        attempts = list(map(int, attempts_text.split(",")))
+        marks = list(map(float, scores_text.split(",")))
         texts = responses_text.split(_SEPARATOR) if question_id in choice_set else None
         if len(attempts) != count or len(marks) != count or (texts is not None and len(texts) != count):
             raise RuntimeError(f"the answers of {question_id} did not come back aligned")  # never expected

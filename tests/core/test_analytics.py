@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 
 import pytest
 
@@ -531,6 +532,32 @@ def test_random_draws_match_a_plain_reference(seed):
         r, efficiency = per_item[s.item_id]
         assert s.discrimination == (None if r is None else approx(r))
         assert s.efficiency == (None if efficiency is None else approx(efficiency))
+
+
+def test_a_small_draw_from_a_large_bank_in_any_order_matches_the_plain_reference():
+    # The item figures are sums over the filled cells and the efficiency pairs each item's sorted
+    # scores with its sorted rest scores: with many items, few per attempt, ties, partial credit
+    # and the responses shuffled, every item must still match the loop-by-loop reading.
+    rng = random.Random(23)
+    bank = [f"b{j:02d}" for j in range(40)]
+    rows = {
+        f"attempt-{a}": {q: rng.choice([0.0, 0.0, 0.5, 1.0, 1.0]) for q in rng.sample(bank, rng.choice([2, 4, 5]))}
+        for a in range(300)
+    }
+    responses = matrix(rows)
+    rng.shuffle(responses)
+    per_item, alpha = reference(rows)
+    stats = analyse(responses)
+    assert stats.alpha == approx(alpha)
+    assert [s.item_id for s in stats.items] == sorted(per_item)
+    for s in stats.items:
+        scores = [r[s.item_id] for r in rows.values() if s.item_id in r]
+        assert s.n == len(scores) and s.facility == approx(sum(scores) / len(scores))
+        assert s.sd == approx(statistics.stdev(scores) if len(scores) >= 2 else 0.0, abs=1e-9)
+        r, efficiency = per_item[s.item_id]
+        assert s.discrimination == (None if r is None else approx(r))
+        assert s.efficiency == (None if efficiency is None else approx(efficiency))
+    assert stats.mean == approx(sum(sum(r.values()) / len(r) for r in rows.values()) / len(rows))
 
 
 def test_a_complete_matrix_matches_the_textbook_alpha():
