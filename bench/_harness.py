@@ -244,12 +244,14 @@ def setup_app(database_url: str) -> Iterator[Any]:
     """
     from app import create_app
     from app.extensions import db
-    from app.services.content import get_course, sync_catalogue
+    from app.services.content import load_and_record
 
     application = create_app(app_config(database_url))
     with application.app_context():
         try:
-            sync_catalogue(get_course())
+            # Read and recorded together: the process knows its course is the recorded version, so
+            # no re-read happens CONTENT_CHECK_SECONDS later, in the middle of a measurement.
+            load_and_record()
             yield application
         finally:
             db.session.remove()

@@ -85,3 +85,17 @@ def test_each_endpoint_the_instruction_count_names_is_one_endpoint_of_profile_ap
             continue
         assert profile_app.main(["--only", endpoint, "--requests", "2"]) == 0
         assert capsys.readouterr().out.count("\n== ") == 1, endpoint
+
+
+def test_the_in_process_app_holds_the_recorded_course_so_nothing_is_reread_mid_measurement(sqlite_only):
+    # The setup records the course version; had the process not known it held that version, its
+    # first check (CONTENT_CHECK_SECONDS later, inside a measured loop) would read every file again.
+    from app.services.content import get_course
+
+    backend = _harness.Backend("sqlite", "")
+    with _harness.database(backend, "recorded") as url:
+        _harness.migrate(url)
+        with _harness.setup_app(url) as app:
+            app.config["CONTENT_CHECK_SECONDS"] = 0  # check the stored version on every call
+            held = app.extensions["oversight_course"]
+            assert get_course() is held
