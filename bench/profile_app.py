@@ -7,9 +7,11 @@ each endpoint of the load benchmarks:
 - counts the SQL statements one request executes (and lists them with --sql),
 - times REQUESTS requests in process (no gunicorn, no network) and
 - with --profile, profiles them with pyinstrument (`pip install pyinstrument` into the venv; it is
-  not a project dependency).
+  not a project dependency);
+- with --calls, counts the Python function calls per request with cProfile (a figure that, unlike
+  time, does not move with the machine's load) and lists the functions with most own time.
 
-    python -m bench.profile_app [--pg] [--sql] [--profile] [--requests N]
+    python -m bench.profile_app [--pg] [--sql] [--profile | --calls] [--requests N] [--only TEXT]
 """
 
 from __future__ import annotations
