@@ -299,7 +299,8 @@ def _discrimination(cells: _Cells) -> tuple[np.ndarray, list[float | None], list
     # Largest reachable r: each item's scores and rest scores, both sorted ascending, paired in order.
     # Sorting item + value/2 sorts by item, then by value (values are in 0..1, so items never
     # overlap): one plain sort per side, a fraction of a two-key lexsort. Taking the item back off
-    # leaves each value within 1e-12 of itself, far below any figure shown.
+    # leaves each value within two float steps of the item number (under 4e-12 for a bank of
+    # 10,000 questions), far below any figure shown.
     item_of = np.repeat(np.arange(n_items), m)
     xs = (np.sort(cols + 0.5 * x) - item_of) * 2.0
     ys = (np.sort(cols + 0.5 * rest) - item_of) * 2.0
