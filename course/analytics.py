@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -187,6 +188,11 @@ class _Cells:
     cols: np.ndarray
     scores: np.ndarray
 
+    @cached_property
+    def attempt_totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per attempt (row): the sum of its scores and how many items it holds."""
+        return np.bincount(self.rows, self.scores, self.n_attempts), np.bincount(self.rows, minlength=self.n_attempts)
+
     def dense(self) -> tuple[np.ndarray, np.ndarray]:
         """Scores and presence as attempts × items matrices (absent cells score 0)."""
         cells = self.rows * len(self.item_ids) + self.cols
@@ -210,9 +216,10 @@ def _cells(responses: Responses) -> _Cells:
     item_ids = sorted(seen_items)
     order = {item_id: i for i, item_id in enumerate(item_ids)}
     cols = np.array([order[item_id] for item_id in seen_items], dtype=np.intp)[first_cols]
-    counts = np.bincount(rows * len(item_ids) + cols, minlength=len(attempts) * len(item_ids))
+    cell = rows * len(item_ids) + cols
+    counts = np.bincount(cell, minlength=len(attempts) * len(item_ids))
     if counts.max(initial=0) > 1:
-        bad = responses.at(int(np.flatnonzero(counts[rows * len(item_ids) + cols] > 1)[0]))
+        bad = responses.at(int(np.flatnonzero(counts[cell] > 1)[0]))
         raise ValueError(f"item {bad.item_id!r} appears more than once in attempt {bad.attempt_id!r}")
     return _Cells(item_ids, len(attempts), rows, cols, scores)
 
@@ -285,8 +292,7 @@ def _discrimination(cells: _Cells) -> tuple[np.ndarray, list[float | None], list
     bincount, and the sorted pairs of the largest reachable r by one sort per side.
     """
     n_items = len(cells.item_ids)
-    row_sum = np.bincount(cells.rows, cells.scores, cells.n_attempts)
-    row_count = np.bincount(cells.rows, minlength=cells.n_attempts)
+    row_sum, row_count = cells.attempt_totals
     x, rows, cols = cells.scores, cells.rows, cells.cols
     valid = row_count[rows] > 1  # a lone item has no rest score
     if not valid.all():
@@ -423,7 +429,8 @@ def analyse(responses: Iterable[ItemResponse] | Responses, items: Mapping[str, I
         )
 
     n_attempts = cells.n_attempts
-    attempt_scores = np.bincount(cells.rows, x, n_attempts) / np.bincount(cells.rows, minlength=n_attempts)
+    row_sum, row_count = cells.attempt_totals
+    attempt_scores = row_sum / row_count
     mean = float(attempt_scores.mean())
     sd = float(attempt_scores.std(ddof=1)) if n_attempts >= 2 else 0.0
     alpha, method = _reliability(cells)
