@@ -73,6 +73,21 @@ def test_security_headers_on_every_response(client, path):
     assert headers["Referrer-Policy"] == "same-origin"
 
 
+def test_each_security_header_is_sent_once_and_a_views_own_header_is_kept(client):
+    """Headers the view set are not overwritten or doubled; HTML pages are kept out of shared caches."""
+    names = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"]
+    names += ["Cross-Origin-Opener-Policy", "Permissions-Policy", "Cache-Control"]
+    page = client.get("/privacy")
+    assert all(len(page.headers.getlist(name)) == 1 for name in names), page.headers
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["X-Frame-Options"] == "DENY"
+    keys = client.get("/lti/jwks")
+    assert keys.headers.getlist("Cache-Control") == ["public, max-age=3600"]
+    assert len(keys.headers.getlist("Content-Security-Policy")) == 1
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
 def test_no_page_loads_anything_from_another_site(client):
     for path in ("/", "/privacy", "/account/login", "/account/register"):
         html = client.get(path).get_data(as_text=True)
