@@ -79,9 +79,11 @@ def register_handlers(app: Flask) -> None:
     """Error pages, security headers and template helpers."""
     from app.auth.forms import LogoutForm
     from app.errors import register_error_handlers
+    from app.layout import register_layout
     from app.security import register_headers, register_input_guard
 
     register_error_handlers(app)
+    register_layout(app)
     register_headers(app)
     register_input_guard(app)
 

@@ -1,0 +1,51 @@
+"""The parts of every page's layout that many requests share (the header's links, fixed URLs), built once and kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+# Keys include the mount point (request.script_root), which a proxy may set per request: the cap
+# keeps a stream of invented prefixes from growing a worker's memory.
+MAX_KEPT = 4096
+
+
+def _kept(app: Flask, name: str) -> dict[tuple[object, ...], str]:
+    """This app's store for one kind of kept text, emptied when it reaches the cap."""
+    store: dict[tuple[object, ...], str] = app.extensions.setdefault(f"layout.{name}", {})
+    if len(store) >= MAX_KEPT:
+        store.clear()
+    return store
+
+
+def site_nav() -> Markup:
+    """The header's links for this reader's role on this page (rendered once per mount point, page and role)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app: its extensions hold the store
+    role = current_user.role if current_user.is_authenticated else None
+    key = (request.script_root, request.endpoint, role)
+    store = _kept(app, "nav")
+    html = store.get(key)
+    if html is None:
+        html = render_template("partials/site_nav.html", endpoint=request.endpoint or "", role=role)
+        if not app.jinja_env.auto_reload:  # in development a template edit must show on the next request
+            store[key] = html
+    return Markup(html)
+
+
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """url_for for a link the template fixes (no request data in it), built once per mount point."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    store = _kept(app, "url")
+    url = store.get(key)
+    if url is None:
+        url = store[key] = url_for(endpoint, **values)
+    return url
+
+
+def register_layout(app: Flask) -> None:
+    """Offer the layout's helpers to every template."""
+    app.jinja_env.globals.update(site_nav=site_nav, fixed_url=fixed_url)
