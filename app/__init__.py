@@ -77,7 +77,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_handlers(app: Flask) -> None:
     """Error pages, security headers and template helpers."""
-    from app.auth.forms import LogoutForm
     from app.errors import register_error_handlers
     from app.layout import register_layout
     from app.security import register_headers, register_input_guard
@@ -92,10 +91,6 @@ def register_handlers(app: Flask) -> None:
     from course.exports.formats import QUESTION_FORMATS
     from course.qtypes import type_of
     from course.text import format_number
-
-    @app.context_processor
-    def _globals() -> dict[str, Any]:
-        return {"logout_form": LogoutForm}
 
     # Templates ask a question's type for its partial and field names (course/qtypes).
     app.jinja_env.globals.update(qtype_of=type_of, question_formats=QUESTION_FORMATS)

@@ -74,9 +74,6 @@ def lesson(lesson_id: str):
         completed=completed,
         question_count=len(course.practice_questions_for(lesson.id)),
         neighbours=neighbours,
-        # Only a logged-in learner gets a form: building one for anonymous readers
-        # would mint and sign a session cookie on every page view.
-        form=CSRFForm() if current_user.is_authenticated else None,
     )
     if anonymous:
         cache[lesson_id] = html
