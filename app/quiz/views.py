@@ -134,7 +134,6 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
         total=total,
         values=values,
         answered=answered,
-        form=CSRFForm(),
         course=course,
         timer=_clock(attempt, deadline, now) if deadline is not None else None,
         error=error,
