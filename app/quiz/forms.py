@@ -43,6 +43,6 @@ class MockQuizForm(FlaskForm):
 
     class Meta:
         # CSRFProtect checks every POST before the view runs (app/__init__.py), and the page renders
-        # the token with csrf_token(): a token field here would sign a second token on every start
+        # the token with csrf_field(): a token field here would sign a second token on every start
         # (4% of a start's Python calls), only to be thrown away by the redirect.
         csrf = False

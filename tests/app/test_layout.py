@@ -95,3 +95,11 @@ def test_in_development_a_template_edit_shows_at_once(app: Flask, client: FlaskC
     app.jinja_env.auto_reload = True
     client.get("/glossary")
     assert not app.extensions.get("layout.nav")
+
+
+def test_the_token_field_is_the_markup_wtforms_renders(app: Flask):
+    """Pages that render csrf_field() give clients the same input a form's own token field gives."""
+    from app.forms import CSRFForm
+
+    with app.test_request_context("/"):
+        assert str(layout.csrf_field()) == str(CSRFForm().csrf_token)
