@@ -161,7 +161,20 @@ def pool_sizes(pool: list[Question]) -> dict[str, int]:
     return sizes
 
 
-def start_mock(user_id: int, course: Course, settings: MockSettings, pool: list[Question] | None = None) -> Attempt:
+@dataclass(frozen=True)
+class StartedAttempt:
+    """A self-test just opened: its id and the questions drawn, in order."""
+
+    id: int
+    question_ids: list[str]
+
+
+# One INSERT ... RETURNING id on the table: the ORM's unit of work (instance state, flush plan,
+# identity map) cost more than the statement itself, and a start's caller only needs the id.
+_OPEN_ATTEMPT = _ATTEMPTS.insert().returning(_ATTEMPTS.c.id)
+
+
+def start_mock(user_id: int, course: Course, settings: MockSettings, pool: list[Question] | None = None) -> StartedAttempt:
     """Draw a stratified random self-test over the chosen lessons and open an attempt.
 
     Asking for more questions than the lessons have gives all of them; the caller says so.
@@ -178,20 +191,23 @@ def start_mock(user_id: int, course: Course, settings: MockSettings, pool: list[
     now = clock.now()
     titles = [course.lesson_by_id[i].title for i in settings.lesson_ids if i in course.lesson_by_id]
     title = f"Self-test: {titles[0]}" if len(titles) == 1 else f"Self-test across {len(titles)} lessons"
-    attempt = Attempt(
-        user_id=user_id,
-        kind="mock",
-        title=title[:200],
-        seed=seed,
-        question_ids=[q.id for q in questions],
-        questions=snapshots_of(questions),
-        started_at=now,
-        deadline=lifecycle.deadline_for(now, None, settings.minutes),
-        grace_seconds=lifecycle.DEFAULT_GRACE_SECONDS,
-    )
-    db.session.add(attempt)
+    question_ids = [q.id for q in questions]
+    attempt_id = db.session.execute(
+        _OPEN_ATTEMPT,
+        {
+            "user_id": user_id,
+            "kind": "mock",
+            "title": title[:200],
+            "seed": seed,
+            "question_ids": question_ids,
+            "questions": snapshots_of(questions),
+            "started_at": now,
+            "deadline": lifecycle.deadline_for(now, None, settings.minutes),
+            "grace_seconds": lifecycle.DEFAULT_GRACE_SECONDS,
+        },
+    ).scalar_one()
     db.session.commit()
-    return attempt
+    return StartedAttempt(attempt_id, question_ids)
 
 
 def get_attempt(attempt_id: int, user_id: int) -> Attempt | None:

@@ -67,6 +67,22 @@ def test_a_self_test_draws_n_questions_spread_over_objectives(app, client, stude
         assert len({course.question_by_id[q].objective for q in attempt.question_ids}) == 3
 
 
+@pytest.mark.parametrize("minutes", ["0", "10"])
+def test_a_started_self_test_is_stored_open_with_its_draw_its_snapshots_and_the_defaults(app, client, student, minutes):
+    with recorded(app) as statements:
+        attempt = attempt_row(app, start(client, count=3, minutes=minutes))
+    assert len([s for s in statements if s.lstrip().upper().startswith("INSERT INTO ATTEMPT ")]) == 1
+    assert (attempt.user_id, attempt.kind, attempt.title) == (student, "mock", "Self-test: A demo lesson")
+    assert len(attempt.question_ids) == 3 and sorted(attempt.questions) == sorted(attempt.question_ids)
+    assert all(attempt.questions[qid]["id"] == qid for qid in attempt.question_ids)  # each drawn question, frozen
+    assert (attempt.submitted_at, attempt.score, attempt.assignment_id, attempt.number) == (None, None, None, None)
+    assert (attempt.position, attempt.timed_out, attempt.pending_grading) == (0, False, 0)
+    assert attempt.feedback_policy == "after_submit" and attempt.grace_seconds > 0
+    assert attempt.started_at is not None and attempt.started_at.tzinfo is not None
+    expected = None if minutes == "0" else attempt.started_at + timedelta(minutes=10)
+    assert attempt.deadline == expected
+
+
 def test_choice_order_is_shuffled_per_attempt_but_stable_on_reload(app, client, student):
     attempt_id = start(client)
     index = attempt_row(app, attempt_id).question_ids.index("demo-003")
