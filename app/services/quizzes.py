@@ -163,10 +163,11 @@ def pool_sizes(pool: list[Question]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class StartedAttempt:
-    """A self-test just opened: its id and the questions drawn, in order."""
+    """A self-test just opened: its id, the questions drawn (in order) and its presentation seed."""
 
     id: int
     question_ids: list[str]
+    seed: str
 
 
 # One INSERT ... RETURNING id on the table: the ORM's unit of work (instance state, flush plan,
@@ -207,7 +208,7 @@ def start_mock(user_id: int, course: Course, settings: MockSettings, pool: list[
         },
     ).scalar_one()
     db.session.commit()
-    return StartedAttempt(attempt_id, question_ids)
+    return StartedAttempt(attempt_id, question_ids, seed)
 
 
 def get_attempt(attempt_id: int, user_id: int) -> Attempt | None:
