@@ -89,7 +89,7 @@ test-repeat: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# Lint and types as CI checks them: ruff (rules and formatting) and mypy (strict on course/, ordinary on app/).
+# Lint and types as CI checks them: ruff (rules and formatting) and mypy (strict on course/, ordinary on app/ and bench/).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

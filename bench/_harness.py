@@ -469,7 +469,7 @@ class Client:
 
     def __init__(self, base_url: str, timeout: float = 30.0):
         parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port
+        self.host, self.port = parts.hostname or HOST, parts.port
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)

@@ -140,6 +140,7 @@ def fill(database_url: str, attempts: int, seed: int = 3) -> int:
         h.bulk_insert(conn, Attempt.__table__, rows)
         attempt_ids = dict(conn.execute(select(Attempt.seed, Attempt.id).where(Attempt.assignment_id == assignment_id)).all())
         answers: list[dict[str, Any]] = []
+        parts: list[Any]
         for attempt_seed, (uid, number, drawn) in drawn_of.items():
             attempt_id, submitted = attempt_ids[attempt_seed], now - timedelta(days=2)
             for q in drawn:
@@ -183,7 +184,7 @@ def time_analysis(database_url: str, assignment_id: int, repeats: int) -> tuple[
         for _ in range(repeats):
             with app.app_context():
                 began = time.perf_counter()
-                assignment = db.session.get(Assignment, assignment_id)
+                assignment = db.session.get_one(Assignment, assignment_id)
                 stats = item_analysis.for_assignment(assignment, course)
                 times.append(time.perf_counter() - began)
                 analysed = stats.n_attempts

@@ -11,7 +11,7 @@ each endpoint of the load benchmarks:
 - with --calls, counts the Python function calls per request with cProfile (a figure that, unlike
   time, does not move with the machine's load) and lists the functions with most own time.
 
-    python -m bench.profile_app [--pg] [--sql] [--profile | --calls] [--requests N] [--only TEXT]
+    python -m bench.profile_app [--pg] [--sql] [--profile | --calls [--sort cumulative] [--top N]] [--requests N] [--only TEXT]
 """
 
 from __future__ import annotations
@@ -66,12 +66,12 @@ class Statements:
         event.remove(self.engine, "commit", self._commit)
 
 
-def print_calls(counter: cProfile.Profile, requests: int, top: int = 30) -> None:
-    """Python function calls per request (deterministic, unlike time) and the functions with most own time."""
+def print_calls(counter: cProfile.Profile, requests: int, top: int = 30, sort: str = "tottime") -> None:
+    """Python function calls per request (deterministic, unlike time) and the costliest functions (own or cumulative time)."""
     stats = pstats.Stats(counter)
     print(f"   {stats.total_calls / requests:,.0f} Python function calls per request")  # type: ignore[attr-defined]
     out = io.StringIO()
-    pstats.Stats(counter, stream=out).sort_stats("tottime").print_stats(top)
+    pstats.Stats(counter, stream=out).sort_stats(sort).print_stats(top)
     print(out.getvalue().split("ncalls", 1)[-1])
 
 
@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         "--calls", action="store_true", help="count Python function calls per request (cProfile) and list the costliest"
     )
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--top", type=int, default=30, help="with --calls: how many functions to list")
+    parser.add_argument(
+        "--sort", choices=["tottime", "cumulative"], default="tottime", help="with --calls: by own time, or with callees"
+    )
     parser.add_argument("--only", help="measure only endpoints whose name contains this text")
     args = parser.parse_args(argv)
     backend = h.Backend("postgresql", "_pg") if args.pg else h.Backend("sqlite", "")
@@ -118,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
             with app.app_context():
                 attempt = quizzes.get_attempt(attempt_id, user_id)
+                assert attempt is not None
                 qs = [course.question_by_id[q] for q in attempt.question_ids]
                 fields = [h.answer_fields(q, present(q, attempt.seed)) for q in qs]
             return attempt_id, fields
@@ -199,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             cpu_ms = (time.process_time() - cpu_began) * 1000 / len(calls)
             if counter is not None:
                 counter.disable()
-                print_calls(counter, len(calls))
+                print_calls(counter, len(calls), args.top, args.sort)
             if profiler is not None:
                 profiler.stop()
                 print(
