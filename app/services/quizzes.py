@@ -171,7 +171,8 @@ class StartedAttempt:
 
 
 # One INSERT ... RETURNING id on the table: the ORM's unit of work (instance state, flush plan,
-# identity map) cost more than the statement itself, and a start's caller only needs the id.
+# identity map) cost more than the statement itself, and a start's caller needs no ORM object,
+# only the new id beside what it drew.
 _OPEN_ATTEMPT = _ATTEMPTS.insert().returning(_ATTEMPTS.c.id)
 
 
