@@ -6,7 +6,8 @@ busy timeout; `pool_pre_ping` everywhere), so the ratio app / ceiling measures w
 per request beyond one primary-key read, one INSERT and one COMMIT, not the fsync policy.
 
 `POST /save` (form field `value`) reads `ceiling_item` 1 and inserts a `ceiling_event`, then
-answers 302 like the app's answer endpoint. `GET /healthz` runs SELECT 1.
+answers 302 like the app's answer endpoint. `GET /read` reads `ceiling_item` 1 and answers its
+name (the reference floor of `bench.lesson_page`). `GET /healthz` runs SELECT 1.
 
 Served as `gunicorn "bench.ceiling:create_app()"` with CEILING_DATABASE_URL set.
 
@@ -93,6 +94,12 @@ def create_app(database_url: str | None = None) -> Flask:
         db.session.add(Event(item_id=item.id, value=request.form.get("value", "")[:500], created_at=datetime.now(UTC)))
         db.session.commit()
         return redirect("/done")
+
+    @app.get("/read")
+    def read():
+        # The floor under any signed-in page: one primary-key read of an ORM row, the least a
+        # server-side session check can cost (bench.lesson_page's `lesson_floor_ratio`).
+        return db.session.get(Item, 1).name
 
     @app.get("/healthz")
     def healthz():

@@ -56,6 +56,9 @@ def test_lesson_page_runs_at_a_tiny_size_for_logged_in_learners(sqlite_only):
     figures = lesson_page.run(repeats=1, duration_s=1, learners=3)
     assert figures["lesson_page_errors"] == 0 and figures["lesson_page_anon_errors"] == 0
     assert {"lesson_page_ratio", "lesson_page_anon_ratio", "lesson_page_ratio_c16"} <= set(figures)
+    # the floor (a bare app reading one row) is served and measured in the same runs
+    assert figures["lesson_floor_errors"] == 0 and figures["lesson_floor_rps"] > 0
+    assert {"lesson_floor_ratio", "lesson_floor_ratio_c16"} <= set(figures)
 
 
 def test_instruction_counts_are_read_from_cachegrind_and_taken_per_request():
