@@ -40,6 +40,14 @@ to end), `start_300_rps` (requests per second over a run), `start_300_run_s` (wa
 `start_300_server_cpu_s` / `start_300_client_cpu_s` (CPU seconds the app's workers and this load
 generator used in a run: they share the machine's cores) and `start_300_server_cpu_ms_per_journey`.
 
+The floor: the same load generator, in the same invocation and alternating run by run with the
+app's runs, drives bench.ceiling's bare Flask + Flask-SQLAlchemy app (the app's engine settings, 2
+sync workers) through a journey of the same shape: 9 requests per student, the 7 POSTs as
+`POST /save` (read one row, insert one, commit) and the 2 GETs as `GET /read` (read one row).
+`burst_300_floor_start_p99_ms` / `burst_300_floor_flow_p99_ms` / `burst_300_floor_errors` (+ `_pg`)
+and `burst_300_floor_app_cpu_s`: what no app can beat on this machine with this load generator, so
+a target below the floor is out of reach here whatever the app does.
+
 BENCH_START_STUDENTS=N runs with N students instead (a smoke test; the keys keep their names).
 """
 
@@ -49,11 +57,13 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from bench import _harness as h
+from bench import ceiling
 
 STUDENTS = int(os.environ.get("BENCH_START_STUDENTS", "300"))
 REPEATS = 3
@@ -192,6 +202,37 @@ def journey(base_url: str, student: Student, barrier: threading.Barrier, questio
     return result
 
 
+# The floor's journey: the app's 9 requests as the bare endpoints of bench.ceiling (POST -> /save, GET -> /read).
+FLOOR_STEPS = [("start", "POST"), ("question", "GET"), *[("answer", "POST")] * COUNT, ("submit", "POST"), ("results", "GET")]
+
+
+def floor_journey(base_url: str, number: int, barrier: threading.Barrier) -> Journey:
+    """One student's journey of the same shape against bench.ceiling, started at the barrier; every request timed."""
+    result = Journey()
+    client = h.Client(base_url, timeout=REQUEST_TIMEOUT_S)
+    try:
+        barrier.wait(timeout=BARRIER_TIMEOUT_S)
+        began = time.perf_counter()
+        for index, (step, method) in enumerate(FLOOR_STEPS):
+            start = time.perf_counter()
+            if method == "POST":
+                status, _, _ = client.request("POST", "/save", [("value", f"student-{number}-step-{index}")])
+            else:
+                status, _, _ = client.request("GET", "/read")
+            result.latencies.append((step, (time.perf_counter() - start) * 1000))
+            if status != (302 if method == "POST" else 200):
+                raise RuntimeError(f"{step}: {method} -> {status}")
+        result.total_ms = (time.perf_counter() - began) * 1000
+        result.finished = True
+    except threading.BrokenBarrierError:
+        result.errors.append("barrier broken")
+    except (RuntimeError, OSError) as exc:
+        result.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        client.close()
+    return result
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (nearest rank on the sorted values)."""
     ordered = sorted(values)
@@ -201,16 +242,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-def one_run(server: h.Server, students: list[Student], questions: Questions) -> dict[str, Any]:
-    """All students at once; per-request and per-journey statistics, and the CPU time each side used."""
-    base_url = server.url
-    barrier = threading.Barrier(len(students))
-    journeys: list[Journey] = [Journey()] * len(students)
+def one_run(server: h.Server, count: int, walk: Callable[[int, threading.Barrier], Journey]) -> dict[str, Any]:
+    """`count` journeys (`walk(i, barrier)`) at once; per-request and per-journey statistics, and each side's CPU time."""
+    barrier = threading.Barrier(count)
+    journeys: list[Journey] = [Journey()] * count
 
     def work(i: int) -> None:
-        journeys[i] = journey(base_url, students[i], barrier, questions)
+        journeys[i] = walk(i, barrier)
 
-    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(students))]
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(count)]
     # 300 client threads share one interpreter lock. A sync worker of gunicorn 27 waits for the
     # client to close the socket after each response (util.close_graceful), so a client thread
     # slow to get the lock held a worker idle: hand the lock over every 0.2 ms (default 5 ms), as
@@ -255,29 +295,40 @@ def one_run(server: h.Server, students: list[Student], questions: Questions) -> 
     }
 
 
-def run_backend(backend: h.Backend, count: int, repeats: int) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """Set up the students on one backend and run the simultaneous start `repeats` times."""
+def _log_run(label: str, number: int, run: dict[str, Any]) -> None:
+    h.log(
+        f"[{label}] run {number}: {run['requests']} requests in {run['run_s']:.1f} s "
+        f"({run['rps']:.0f}/s), p50 {run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, "
+        f"start p99 {run['start_p99_ms']:.0f} ms, journey p99 {run['journey_p99_ms']:.0f} ms, "
+        f"errors {run['errors']} {run['error_samples'][:2]}; "
+        f"CPU: app {run['server_cpu_s']:.1f} s, load generator {run['client_cpu_s']:.1f} s"
+    )
+
+
+def run_backend(backend: h.Backend, count: int, repeats: int) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
+    """Set up the students on one backend; run the simultaneous start `repeats` times, each followed by the floor's run."""
     s = backend.suffix
-    runs = []
+    runs, floor_runs = [], []
     with h.database(backend, "start") as url:
         h.log(f"[start_300{s}] migrating and creating {count} students ...")
         h.migrate(url)
         emails = make_students(url, count)
-        with h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as server:
+        ceiling.prepare(url)  # the floor's two tables, beside the app's
+        with (
+            h.gunicorn("app:create_app()", h.app_env(url), "/healthz", "app") as server,
+            h.gunicorn("bench.ceiling:create_app()", ceiling.env(url), "/read", "floor") as floor,
+        ):
             with ThreadPoolExecutor(8) as pool:
                 students = list(pool.map(lambda e: log_in(server.url, e, e == emails[0]), emails))
             h.log(f"[start_300{s}] {len(students)} students logged in")
             questions = Questions(url)
             try:
                 for r in range(repeats):
-                    runs.append(one_run(server, students, questions))
-                    run = runs[-1]
-                    h.log(
-                        f"[start_300{s}] run {r + 1}: {run['requests']} requests in {run['run_s']:.1f} s "
-                        f"({run['rps']:.0f}/s), p50 {run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, "
-                        f"start p99 {run['start_p99_ms']:.0f} ms, errors {run['errors']} {run['error_samples'][:2]}; "
-                        f"CPU: app {run['server_cpu_s']:.1f} s, load generator {run['client_cpu_s']:.1f} s"
-                    )
+                    # alternate, app first then floor, so the machine's drift hits both alike
+                    runs.append(one_run(server, count, lambda i, b: journey(server.url, students[i], b, questions)))
+                    _log_run(f"start_300{s}", r + 1, runs[-1])
+                    floor_runs.append(one_run(floor, count, lambda i, b: floor_journey(floor.url, i, b)))
+                    _log_run(f"start_300{s} floor", r + 1, floor_runs[-1])
             finally:
                 questions.close()
     figures: dict[str, float] = {f"start_300_errors{s}": sum(run["errors"] for run in runs)}
@@ -291,7 +342,14 @@ def run_backend(backend: h.Backend, count: int, repeats: int) -> tuple[dict[str,
     for alias, name in (("burst_300_start_p99_ms", "start_p99_ms"), ("burst_300_flow_p99_ms", "journey_p99_ms")):
         figures[f"{alias}{s}"] = h.summarise(f"{alias}{s}", [run[name] for run in runs])
     figures[f"burst_300_errors{s}"] = figures[f"start_300_errors{s}"]
-    return figures, runs
+    for key, name in (
+        ("burst_300_floor_start_p99_ms", "start_p99_ms"),
+        ("burst_300_floor_flow_p99_ms", "journey_p99_ms"),
+        ("burst_300_floor_app_cpu_s", "server_cpu_s"),
+    ):
+        figures[f"{key}{s}"] = h.summarise(f"{key}{s}", [run[name] for run in floor_runs])
+    figures[f"burst_300_floor_errors{s}"] = sum(run["errors"] for run in floor_runs)
+    return figures, {"app": runs, "floor": floor_runs}
 
 
 def run(repeats: int = REPEATS, students: int = STUDENTS) -> dict[str, float]:

@@ -50,6 +50,9 @@ def test_start_300_runs_at_a_tiny_size(sqlite_only):
     figures = start_300.run(repeats=1, students=6)
     assert figures["burst_300_errors"] == 0
     assert {"burst_300_start_p99_ms", "burst_300_flow_p99_ms", "start_300_server_cpu_s"} <= set(figures)
+    # the floor (a bare app, the same 9-request shape) ran in the same invocation, every journey through
+    assert figures["burst_300_floor_errors"] == 0 and figures["burst_300_floor_flow_p99_ms"] > 0
+    assert {"burst_300_floor_start_p99_ms", "burst_300_floor_app_cpu_s"} <= set(figures)
 
 
 def test_lesson_page_runs_at_a_tiny_size_for_logged_in_learners(sqlite_only):
