@@ -45,9 +45,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     from app.auth.signin import register_session_guard
-    from app.quiz.views import register_autocommit_save
 
-    register_autocommit_save(app)  # before the session guard, whose session check is the first statement
     register_session_guard(app)
 
 

@@ -26,21 +26,3 @@ def recorded(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
-
-
-@contextlib.contextmanager
-def recorded_with_autocommit(app: Flask) -> Iterator[list[tuple[str, bool]]]:
-    """Like `recorded`, each statement with whether its connection ran it outside a transaction (DBAPI autocommit)."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[tuple[str, bool]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        # psycopg's flag; Python 3.11's sqlite3 has none, and the app never runs SQLite in autocommit
-        statements.append((statement, bool(getattr(conn.connection.dbapi_connection, "autocommit", False))))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -138,18 +138,6 @@ def _page(attempt, index: int | None, typed: dict | None = None, error: str | No
         timer=_clock(attempt, deadline, now) if deadline is not None else None,
         error=error,
     ), 422 if error else 200
-
-
-def register_autocommit_save(app: Flask) -> None:
-    """Put an answer save on PostgreSQL in autocommit (quizzes.save_without_transaction says why).
-
-    Registered before the session guard: its session check is the request's first statement.
-    """
-
-    @app.before_request
-    def _autocommit_save() -> None:
-        if request.endpoint == "quiz.answer" and request.method == "POST":
-            quizzes.save_without_transaction()
 
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])

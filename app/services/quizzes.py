@@ -316,26 +316,6 @@ def out_of_time(attempt: SaveableAttempt, now: datetime) -> bool:
     return not lifecycle.accepts_answers(clock.aware(attempt.deadline), attempt.grace_seconds, now)
 
 
-def save_without_transaction() -> None:
-    """On PostgreSQL, run this request's statements in autocommit: called before anything else reads the database.
-
-    A save's one write is the claim-and-upsert, a single statement, so a transaction around it
-    adds nothing under READ COMMITTED (each statement sees its own snapshot either way) except
-    two round trips of six, BEGIN and COMMIT. The rule stays the database's: a submit that
-    committed first makes the claim match no row. The one path that writes more, the submit of
-    an attempt out of time, leaves autocommit first (`save_answer`). SQLite's save is two
-    statements, claim then upsert, so it keeps its transaction.
-    """
-    if db.engine.dialect.name == "postgresql":
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def _in_a_transaction() -> None:
-    """End an autocommit unit of work so the next statement begins a real transaction (nothing is pending in one)."""
-    if db.session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        db.session.commit()  # releases the autocommit connection; the next checkout has the pool's default
-
-
 def save_answer(attempt: SaveableAttempt, question: Question, response: Any, position: int) -> None:
     """Save (or replace) the response to one question, unless the attempt is closed.
 
@@ -347,7 +327,6 @@ def save_answer(attempt: SaveableAttempt, question: Question, response: Any, pos
     if question.id not in attempt.question_ids:
         raise QuizError("That question is not part of this attempt.")
     if attempt.submitted_at is None and out_of_time(attempt, now):
-        _in_a_transaction()  # grading writes many rows: all or none
         submit(db.session.get_one(Attempt, attempt.id), timed_out=True)  # the ORM attempt itself when one was passed
         raise AttemptClosed(
             "Time is up: this answer arrived after the time limit and was not saved. "

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer
 from tests.conftest import T0, Auth, csrf_from, make_user
-from tests.statements import recorded, recorded_with_autocommit
+from tests.statements import recorded
 
 
 def start(client, count=7, minutes="0"):
@@ -174,49 +174,6 @@ def test_changing_answers_after_submit_is_refused_and_changes_nothing(app, clien
     with app.app_context():
         assert db.session.get(AttemptAnswer, (attempt_id, "demo-002")).response == 1
     assert attempt_row(app, attempt_id).score == before
-
-
-def _is_postgresql(app):
-    with app.app_context():
-        return db.engine.dialect.name == "postgresql"
-
-
-def test_on_postgresql_an_answer_save_runs_without_begin_and_commit(app, client, student):
-    """Its one write is a single statement: a transaction would only add two round trips (none on SQLite)."""
-    attempt_id = start(client)
-    qid = question_at(app, attempt_id, 0)
-    token = csrf_from(client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True))
-    form = {"csrf_token": token, "index": "0", "go": "next", **right_fields(qid)}
-    with recorded_with_autocommit(app) as statements:
-        assert client.post(f"/quiz/attempts/{attempt_id}/answer", data=form).status_code == 302
-    # The frame-ancestors header re-reads the LMS platforms after the view under testing (cached 30 s otherwise).
-    saving = [(sql, autocommit) for sql, autocommit in statements if "lti_platform" not in sql]
-    pg = _is_postgresql(app)
-    assert len(saving) == (3 if pg else 4)  # the session check, the attempt, the claim-and-upsert (SQLite: claim, upsert)
-    assert {autocommit for _, autocommit in saving} == {pg}
-    with app.app_context():
-        assert db.session.get(AttemptAnswer, (attempt_id, qid)) is not None
-        assert db.session.get(Attempt, attempt_id).position == 1
-    with recorded_with_autocommit(app) as statements:  # every other request runs in transactions
-        assert client.get(f"/quiz/attempts/{attempt_id}").status_code == 200
-        assert client.get(f"/quiz/attempts/{attempt_id}/finish").status_code == 200
-    assert statements and not any(autocommit for _, autocommit in statements)
-
-
-def test_a_save_after_the_time_limit_grades_the_attempt_in_one_transaction(app, client, student, fixed_clock):
-    attempt_id = start(client, minutes="10")
-    ids = attempt_row(app, attempt_id).question_ids
-    token = csrf_from(client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True))
-    fixed_clock["now"] = T0 + timedelta(minutes=11)
-    with recorded_with_autocommit(app) as statements:
-        late = client.post(
-            f"/quiz/attempts/{attempt_id}/answer", data={"csrf_token": token, "index": "0", "go": "next", **right_fields(ids[0])}
-        )
-    assert late.headers["Location"].endswith("/results")
-    grading = statements[[s.lstrip().upper().startswith("UPDATE ATTEMPT SET SUBMITTED_AT") for s, _ in statements].index(True) :]
-    assert len(grading) > 3 and not any(autocommit for _, autocommit in grading)  # the claim, the grades, the score: all or none
-    attempt = attempt_row(app, attempt_id)
-    assert attempt.timed_out and attempt.score == 0
 
 
 def test_the_server_enforces_the_time_limit(app, client, student, fixed_clock):
