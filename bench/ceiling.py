@@ -7,7 +7,8 @@ per request beyond one primary-key read, one INSERT and one COMMIT, not the fsyn
 
 `POST /save` (form field `value`) reads `ceiling_item` 1 and inserts a `ceiling_event`, then
 answers 302 like the app's answer endpoint. `GET /read` reads `ceiling_item` 1 and answers its
-name (the reference floor of `bench.lesson_page`). `GET /healthz` runs SELECT 1.
+name (with `POST /save`, the floor that `bench.lesson_page` and `bench.start_300` measure beside
+the app). `GET /healthz` runs SELECT 1.
 
 Served as `gunicorn "bench.ceiling:create_app()"` with CEILING_DATABASE_URL set.
 
@@ -98,7 +99,7 @@ def create_app(database_url: str | None = None) -> Flask:
     @app.get("/read")
     def read():
         # The floor under any signed-in page: one primary-key read of an ORM row, the least a
-        # server-side session check can cost (bench.lesson_page's `lesson_floor_ratio`).
+        # server-side session check can cost (`lesson_floor_ratio`; the burst floor's GETs).
         return db.session.get(Item, 1).name
 
     @app.get("/healthz")

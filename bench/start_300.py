@@ -226,7 +226,7 @@ def floor_journey(base_url: str, number: int, barrier: threading.Barrier) -> Jou
         result.finished = True
     except threading.BrokenBarrierError:
         result.errors.append("barrier broken")
-    except (RuntimeError, OSError) as exc:
+    except Exception as exc:  # a refused, reset or garbled response fails this journey, as in the app's
         result.errors.append(f"{type(exc).__name__}: {exc}")
     finally:
         client.close()
@@ -296,6 +296,7 @@ def one_run(server: h.Server, count: int, walk: Callable[[int, threading.Barrier
 
 
 def _log_run(label: str, number: int, run: dict[str, Any]) -> None:
+    """One line per run: throughput, latencies, errors and the CPU each side used."""
     h.log(
         f"[{label}] run {number}: {run['requests']} requests in {run['run_s']:.1f} s "
         f"({run['rps']:.0f}/s), p50 {run['p50_ms']:.0f} ms, p99 {run['p99_ms']:.0f} ms, "
