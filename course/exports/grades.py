@@ -46,6 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from course.csvsafe import safe_cell
 
@@ -297,6 +298,7 @@ def _percent(earned: float | None, possible: float) -> float | None:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=4096)  # an export writes few distinct points values many times over
 def _number(value: float | None) -> str:
     """`value` with "." decimals, at most 2 places, no exponent, no separators; blank for None."""
     if value is None:
