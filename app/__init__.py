@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config
-from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.extensions import check_limits_in_views_only, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(config.ROOT / "app" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    check_limits_in_views_only(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."

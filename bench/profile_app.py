@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.extensions import db
     from app.services import accounts, quizzes
     from app.services.content import get_course
+    from app.warmup import prepare_worker
     from course.presentation import present
 
     with h.database(backend, "profile") as url:
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             user = accounts.create_user("profile@example.org", h.STUDENT_PASSWORD)
             user_id = user.id
             engine = db.engine
+        prepare_worker(app)  # as a gunicorn worker is prepared: without gc.freeze, collections blur the profile
         client = app.test_client()
         html = client.get("/account/login").get_data(as_text=True)
         token = h.csrf_from(html)
