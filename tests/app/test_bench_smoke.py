@@ -105,3 +105,17 @@ def test_the_in_process_app_holds_the_recorded_course_so_nothing_is_reread_mid_m
             app.config["CONTENT_CHECK_SECONDS"] = 0  # check the stored version on every call
             held = app.extensions["oversight_course"]
             assert get_course() is held
+
+
+def test_profile_app_draws_the_same_questions_every_run_and_gives_the_real_seeds_back():
+    # Instruction counts compare code only if both runs draw the same questions.
+    from app import randomness
+
+    real = randomness.new_seed
+    with profile_app.fixed_seeds():
+        first = [randomness.new_seed() for _ in range(3)]
+    with profile_app.fixed_seeds():
+        again = [randomness.new_seed() for _ in range(3)]
+    assert first == again
+    assert len(set(first)) == 3
+    assert randomness.new_seed is real
