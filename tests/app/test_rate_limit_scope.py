@@ -2,9 +2,7 @@
 
 import pytest
 
-from app import create_app
 from app.extensions import limiter
-from tests.conftest import base_config
 
 
 def test_the_limiter_does_not_check_every_request_when_limits_live_on_views(app):
@@ -30,17 +28,20 @@ def test_no_blueprint_default_or_application_limits_are_declared(app):
 
 
 @pytest.fixture()
-def limited_app(database_url):
-    """An app whose settings ask for a default limit on every view; the shared limiter is reset afterwards."""
-    application = create_app({**base_config(database_url), "RATELIMIT_DEFAULT": "2 per minute"})
-    try:
-        yield application
-    finally:
-        limiter.limit_manager.set_default_limits([])
+def app_config(request):
+    """Per-test settings, given with `indirect=True` parametrisation."""
+    return getattr(request, "param", {})
 
 
-def test_a_default_limit_in_the_settings_keeps_the_per_request_check(limited_app):
-    assert limiter._check_request_limit in limited_app.before_request_funcs[None]
-    client = limited_app.test_client()
+@pytest.fixture()
+def shared_limiter_reset():
+    """A default limit from one app's settings stays on the shared limiter: take it off afterwards."""
+    yield
+    limiter.limit_manager.set_default_limits([])
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_DEFAULT": "2 per minute"}], indirect=True)
+def test_a_default_limit_in_the_settings_keeps_the_per_request_check(app, client, shared_limiter_reset):
+    assert limiter._check_request_limit in app.before_request_funcs[None]
     codes = [client.get("/account/login").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
