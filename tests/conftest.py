@@ -102,9 +102,9 @@ def empty_tables() -> None:
 
 
 @pytest.fixture()
-def app_config() -> dict:
-    """Per-test overrides; a test module may redefine this fixture."""
-    return {}
+def app_config(request: pytest.FixtureRequest) -> dict:
+    """Per-test overrides: none, or those given with `indirect=True` parametrisation; a test module may redefine this fixture."""
+    return getattr(request, "param", {})
 
 
 @pytest.fixture()

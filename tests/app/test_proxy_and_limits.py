@@ -8,12 +8,6 @@ from app.config import ConfigError
 from tests.conftest import base_config, csrf_from
 
 
-@pytest.fixture()
-def app_config(request):
-    """Per-test settings, given with `indirect=True` parametrisation."""
-    return getattr(request, "param", {})
-
-
 def login_from(client, address: str, email: str, password: str = "wrong password!"):
     """Post the login form as if the proxy in front of the app had seen `address`."""
     return _post_login(client, email, password, {"X-Forwarded-For": address})

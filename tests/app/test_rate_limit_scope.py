@@ -28,12 +28,6 @@ def test_no_blueprint_default_or_application_limits_are_declared(app):
 
 
 @pytest.fixture()
-def app_config(request):
-    """Per-test settings, given with `indirect=True` parametrisation."""
-    return getattr(request, "param", {})
-
-
-@pytest.fixture()
 def shared_limiter_reset():
     """A default limit from one app's settings stays on the shared limiter: take it off afterwards."""
     yield
