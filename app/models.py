@@ -245,7 +245,11 @@ class Attempt(Model):
     number: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1, 2, ... per learner and assignment
     grace_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # {question id: snapshot}: the questions as drawn, so bank edits never change or break the attempt.
-    questions: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # About 2 KB a question, so read only when asked for: a question still as drawn comes from the bank.
+    questions: Mapped[Any] = mapped_column(JSON, nullable=True, deferred=True)
+    # {question id: course.attempts.question_hash of the snapshot}: equal to the bank's digest exactly
+    # when the bank's question is the one drawn. Every write of `questions` writes these too.
+    question_hashes: Mapped[Any] = mapped_column(JSON, nullable=True)
     # Answered essays not graded yet: the attempt is "submitted, awaiting grading" while above 0.
     pending_grading: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

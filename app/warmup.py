@@ -10,7 +10,7 @@ log = logging.getLogger(__name__)
 
 
 def prepare_worker(app: Any) -> None:
-    """Load the course, then take everything alive now out of the garbage collector's walks (gc.freeze).
+    """Load the course and its question digests, then take everything alive now out of the garbage collector's walks (gc.freeze).
 
     A full collection walks every tracked object. The course, the templates, the mappers and the
     modules stay alive for the whole process, and walking them put 100 ms pauses into whichever
@@ -23,7 +23,7 @@ def prepare_worker(app: Any) -> None:
             from app.services.content import get_course
 
             with app.app_context():
-                get_course()
+                get_course().question_hash_by_id  # noqa: B018 - computed now, not in a learner's first request
         except Exception:  # the first request reads it instead (and reports what is wrong)
             log.exception("the worker could not load the course before its first request")
     gc.collect()

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from course.attempts import question_hash
 from course.bank import load_bank
 from course.content import load_glossary, load_lessons, load_readings
 from course.errors import ContentError, Problem
@@ -44,6 +45,11 @@ class Course:
     def objective_by_id(self) -> dict[str, Objective]:
         """Every lesson's objectives keyed by id."""
         return {o.id: o for lesson in self.lessons for o in lesson.meta.objectives}
+
+    @cached_property
+    def question_hash_by_id(self) -> dict[str, str]:
+        """Each question's content digest (course.attempts.question_hash), to tell an attempt's question is unchanged."""
+        return {q.id: question_hash(q) for q in self.questions}
 
     @cached_property
     def question_by_id(self) -> dict[str, Question]:

@@ -208,7 +208,7 @@ def start_attempt(user: User, assignment: Assignment, course: Course) -> Attempt
         title=assignment.title,
         seed=seed,
         question_ids=[q.id for q in questions],
-        questions=quizzes.snapshots_of(questions),
+        **quizzes.frozen_columns(questions, course),
         started_at=now,
         deadline=deadline,
         number=number,

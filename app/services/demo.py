@@ -21,6 +21,7 @@ from app import clock
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, AttemptAnswer, Enrollment, LessonCompletion, ReviewCard, Role, Section, User
 from app.services import sections as section_service
+from app.services.quizzes import frozen_columns
 from course import attempts as lifecycle
 from course.catalog import Course
 from course.drawing import draw
@@ -198,7 +199,7 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
                     "title": assignment.title,
                     "seed": seed,
                     "question_ids": [q.id for q in drawn],
-                    "questions": {q.id: lifecycle.snapshot(q) for q in drawn},
+                    **frozen_columns(drawn, course),
                     "feedback_policy": assignment.feedback_policy,
                     "started_at": started,
                     "deadline": deadline,

@@ -87,6 +87,9 @@ class DrawnAttempt(Protocol):
     def question_ids(self) -> Any: ...
 
     @property
+    def question_hashes(self) -> Any: ...
+
+    @property
     def questions(self) -> Any: ...
 
 
@@ -117,10 +120,15 @@ class SaveTarget:
     id: int
     seed: str
     question_ids: list[str]
-    questions: dict[str, Any] | None
+    question_hashes: dict[str, str] | None
     deadline: datetime | None
     grace_seconds: int
     submitted_at: datetime | None
+
+    @property
+    def questions(self) -> dict[str, Any] | None:
+        """The attempt's snapshots, read only when a question changed since the draw (the save's row leaves them out)."""
+        return db.session.scalar(select(_ATTEMPTS.c.questions).where(_ATTEMPTS.c.id == self.id))
 
 
 _SAVE_TARGET = select(*(_ATTEMPTS.c[name] for name in SaveTarget.__dataclass_fields__)).where(
@@ -202,7 +210,7 @@ def start_mock(user_id: int, course: Course, settings: MockSettings, pool: list[
             "title": title[:200],
             "seed": seed,
             "question_ids": question_ids,
-            "questions": snapshots_of(questions),
+            **frozen_columns(questions, course),
             "started_at": now,
             "deadline": lifecycle.deadline_for(now, None, settings.minutes),
             "grace_seconds": lifecycle.DEFAULT_GRACE_SECONDS,
@@ -224,17 +232,36 @@ def save_target(attempt_id: int, user_id: int) -> SaveTarget | None:
     return None if row is None else SaveTarget(*row)
 
 
-def snapshots_of(questions: list[Question]) -> dict[str, Any]:
-    """The drawn questions as they are now, to store with a new attempt."""
-    return {q.id: lifecycle.snapshot(q) for q in questions}
+def frozen_columns(questions: list[Question], course: Course) -> dict[str, Any]:
+    """The columns that freeze the drawn questions with a new attempt: their snapshots and their digests."""
+    known = course.question_hash_by_id
+    return {
+        "questions": {q.id: lifecycle.snapshot(q) for q in questions},
+        "question_hashes": {
+            q.id: known[q.id] if course.question_by_id.get(q.id) is q else lifecycle.question_hash(q) for q in questions
+        },
+    }
+
+
+def as_drawn(attempt: DrawnAttempt, course: Course, question_id: str) -> bool:
+    """The bank's question is the one the attempt drew (equal digests), so its snapshot need not be read.
+
+    Reading and restoring every snapshot (about 2 KB each) was most of the work of reading an
+    attempt; the digests are a few bytes a question. Attempts without digests are never "as drawn".
+    """
+    drawn = (attempt.question_hashes or {}).get(question_id)
+    return drawn is not None and drawn == course.question_hash_by_id.get(question_id)
 
 
 def questions_of(attempt: DrawnAttempt, course: Course) -> list[Question]:
     """The attempt's questions as they were drawn (bank edits and removals never reach an attempt).
 
+    While every question is as drawn they are the bank's; otherwise they come from the snapshots.
     Attempts started before snapshots existed fall back to today's bank; a question removed since
     then is left out (it is graded 0 as unanswered, as it always was).
     """
+    if all(as_drawn(attempt, course, qid) for qid in attempt.question_ids):
+        return [course.question_by_id[qid] for qid in attempt.question_ids]
     frozen = attempt.questions or {}
     result = []
     for qid in attempt.question_ids:
@@ -248,11 +275,13 @@ def questions_of(attempt: DrawnAttempt, course: Course) -> list[Question]:
 def question_at(attempt: DrawnAttempt, course: Course, index: int) -> tuple[Question | None, int]:
     """The attempt's question at `index` (None when out of range) and how many it has.
 
-    Saving one answer needs one question: when every question is frozen (every attempt since
-    snapshots exist) only that one is restored, not the whole attempt.
+    Saving one answer needs one question: the bank's while it is as drawn; otherwise, when every
+    question is frozen (every attempt since snapshots exist) only that one is restored.
     """
-    frozen = attempt.questions or {}
     ids = attempt.question_ids
+    if 0 <= index < len(ids) and as_drawn(attempt, course, ids[index]):
+        return course.question_by_id[ids[index]], len(ids)
+    frozen = attempt.questions or {}
     if all(qid in frozen for qid in ids):
         return (lifecycle.restore(frozen[ids[index]]) if 0 <= index < len(ids) else None), len(ids)
     questions = questions_of(attempt, course)

@@ -130,6 +130,9 @@ def apply(actor: User, assignment: Assignment, question_id: str, course: Course)
         frozen = dict(attempt.questions or {q.id: lifecycle.snapshot(q) for q in questions_of(attempt, course)})
         frozen[question_id] = lifecycle.snapshot(result.question)
         attempt.questions = frozen
+        # The digests must follow the snapshots, or a bank reverted to the old version would be taken
+        # for this attempt's question again. A legacy attempt gets a digest for this question only.
+        attempt.question_hashes = {**(attempt.question_hashes or {}), question_id: digest}
         attempt.score = change.total_after
     audit.record(
         actor.id,

@@ -6,9 +6,11 @@ from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptAnswer
+from course.attempts import question_hash, restore
 from tests.conftest import T0, Auth, csrf_from, make_user
 from tests.statements import recorded
 
@@ -24,7 +26,7 @@ def start(client, count=7, minutes="0"):
 
 def attempt_row(app, attempt_id):
     with app.app_context():
-        return db.session.get(Attempt, attempt_id)
+        return db.session.get(Attempt, attempt_id, options=[undefer(Attempt.questions)])  # read after the context ends
 
 
 def question_at(app, attempt_id, index):
@@ -75,6 +77,8 @@ def test_a_started_self_test_is_stored_open_with_its_draw_its_snapshots_and_the_
     assert (attempt.user_id, attempt.kind, attempt.title) == (student, "mock", "Self-test: A demo lesson")
     assert len(attempt.question_ids) == 3 and sorted(attempt.questions) == sorted(attempt.question_ids)
     assert all(attempt.questions[qid]["id"] == qid for qid in attempt.question_ids)  # each drawn question, frozen
+    # with its digest, which is the snapshot's own: what tells a page the bank still has that version
+    assert attempt.question_hashes == {qid: question_hash(restore(attempt.questions[qid])) for qid in attempt.question_ids}
     assert (attempt.submitted_at, attempt.score, attempt.assignment_id, attempt.number) == (None, None, None, None)
     assert (attempt.position, attempt.timed_out, attempt.pending_grading) == (0, False, 0)
     assert attempt.feedback_policy == "after_submit" and attempt.grace_seconds > 0

@@ -86,3 +86,24 @@ def test_another_instructor_cannot_regrade_a_section_they_do_not_run(app, classr
     other = app.test_client()
     Auth(other).login("other@example.org")
     assert other.get(f"/teach/assignments/{classroom['assignment']}/regrade/{qid}").status_code == 404
+
+
+def test_a_regraded_attempt_keeps_its_new_version_when_the_bank_goes_back_to_the_old_one(app, client, classroom, monkeypatch):
+    from app.services.content import get_course
+    from app.services.quizzes import questions_of
+    from course.attempts import question_hash
+
+    with app.app_context():
+        original = get_course()
+    attempt_id, qid, _ = graded_attempt(app, classroom)
+    swap_course(app, monkeypatch, lambda q: break_key(q) if q.id == qid else q)
+    page = f"/teach/assignments/{classroom['assignment']}/regrade/{qid}"
+    assert post(client, page, page_url=page).status_code == 302
+    with app.app_context():
+        fixed = get_course().question_by_id[qid]
+    monkeypatch.setitem(app.extensions, "oversight_course", original)  # the edit is reverted in the bank
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.question_hashes[qid] == question_hash(fixed)  # the digest followed the snapshot
+        shown = next(q for q in questions_of(attempt, original) if q.id == qid)
+    assert question_hash(shown) == question_hash(fixed) != original.question_hash_by_id[qid]
