@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import undefer
 
 from app import clock
 from app.extensions import db
@@ -61,6 +62,7 @@ def essay_items(assignment: Assignment, course: Course) -> list[EssayItem]:
         .join(User, User.id == Attempt.user_id)
         .where(Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None), AttemptAnswer.response.is_not(None))
         .order_by(Attempt.submitted_at, Attempt.id, AttemptAnswer.question_id)
+        .options(undefer(Attempt.questions))  # read below for every row: in this query, not one query per attempt
     )
     items: list[EssayItem] = []
     numbers: dict[int, int] = {}

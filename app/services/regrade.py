@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from app import clock
 from app.extensions import db
@@ -97,6 +98,7 @@ def plan(assignment: Assignment, question_id: str, course: Course) -> Plan:
         .join(User, User.id == Attempt.user_id)
         .where(submitted, AttemptAnswer.question_id == question_id)
         .order_by(User.email, Attempt.number)
+        .options(undefer(Attempt.questions))  # `apply` rewrites every attempt's snapshots: read them here, not one by one
     )
     found = list(db.session.execute(stmt))
     # The other questions' stored scores, summed per attempt in one query (not one per attempt).

@@ -16,6 +16,7 @@ from course.model import Evidence
 from course.qtypes import Blank, Cloze, Criterion, Essay, Level
 from tests.app.test_teaching import create_assignment, create_section, join_code, post, student_starts, submit_attempt
 from tests.conftest import Auth, csrf_from, make_user
+from tests.statements import recorded
 
 QUOTE = "The city installed 1,500 cameras in 2017 to watch public squares."
 COMMON = {
@@ -262,3 +263,12 @@ def test_a_cloze_passage_is_practised_with_feedback_per_blank(app, essay_class):
     feedback = ann.get(response.headers["Location"]).get_data(as_text=True)
     assert "Partly right: 50% of the marks." in feedback and "The source's words" in feedback
     assert "The city installed 1,500 cameras in 2017 to watch public squares." in feedback
+
+
+def test_the_queue_reads_the_snapshots_with_its_attempts_not_one_query_per_attempt(app, client, essay_class):
+    answered_and_submitted(app, essay_class)
+    with recorded(app) as statements:
+        queue = client.get(f"/teach/assignments/{essay_class['assignment']}/essays").get_data(as_text=True)
+    assert "Waiting for grading: 1 of 1 essay." in queue
+    lazy = [s for s in statements if s.lstrip().startswith("SELECT attempt.questions")]  # the deferred column, alone
+    assert lazy == []

@@ -107,3 +107,14 @@ def test_a_regraded_attempt_keeps_its_new_version_when_the_bank_goes_back_to_the
         assert attempt.question_hashes[qid] == question_hash(fixed)  # the digest followed the snapshot
         shown = next(q for q in questions_of(attempt, original) if q.id == qid)
     assert question_hash(shown) == question_hash(fixed) != original.question_hash_by_id[qid]
+
+
+def test_a_regrade_reads_the_snapshots_with_its_attempts_not_one_query_per_attempt(app, client, classroom, monkeypatch):
+    from tests.statements import recorded
+
+    _, qid, _ = graded_attempt(app, classroom)
+    swap_course(app, monkeypatch, lambda q: break_key(q) if q.id == qid else q)
+    page = f"/teach/assignments/{classroom['assignment']}/regrade/{qid}"
+    with recorded(app) as statements:
+        assert post(client, page, page_url=page).status_code == 302
+    assert [s for s in statements if s.lstrip().startswith("SELECT attempt.questions")] == []  # the deferred column, alone
