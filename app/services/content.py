@@ -25,7 +25,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import clock
 from app.extensions import db
 from app.models import ContentVersion, QuestionRecord
-from course.attempts import question_hash
 from course.catalog import Course, load_course
 from course.errors import ContentError
 
@@ -163,7 +162,7 @@ def sync_catalogue(course: Course, version: str | None = None) -> LoadReport:
     existing = {row.id: row for row in db.session.scalars(select(QuestionRecord))}
     added = changed = retired = 0
     for question in course.questions:
-        digest = question_hash(question)  # the same version hash stored with every grade
+        digest = course.question_hash_by_id[question.id]  # the same version hash stored with every grade
         row = existing.pop(question.id, None)
         if row is None:
             db.session.add(

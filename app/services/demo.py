@@ -226,7 +226,7 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
                             "score": g.score,
                             "parts": list(g.parts),
                             "note": g.note,
-                            "question_hash": lifecycle.question_hash(q),
+                            "question_hash": course.question_hash_by_id[q.id],
                             "graded_at": submitted,
                         }
                     ),
@@ -243,7 +243,7 @@ def _simulate_learner(course, uid, index, ability, rng, past, current, source_le
                         "score": 0.0,
                         "parts": [],
                         "note": None,
-                        "question_hash": lifecycle.question_hash(q),
+                        "question_hash": course.question_hash_by_id[q.id],
                         "graded_at": submitted,
                     }
                     for q in drawn

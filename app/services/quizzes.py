@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -125,7 +126,7 @@ class SaveTarget:
     grace_seconds: int
     submitted_at: datetime | None
 
-    @property
+    @cached_property
     def questions(self) -> dict[str, Any] | None:
         """The attempt's snapshots, read only when a question changed since the draw (the save's row leaves them out)."""
         return db.session.scalar(select(_ATTEMPTS.c.questions).where(_ATTEMPTS.c.id == self.id))
@@ -442,13 +443,15 @@ def _grade_into(
 ) -> None:
     """Grade every question, store each grade with its question version, and total the attempt."""
     total, pending = 0.0, 0
+    drawn = attempt.question_hashes or {}
     for question in questions:
         row = rows.get(question.id)
         if row is None:  # unanswered: stored too, so every question of the attempt has its grade
             row = AttemptAnswer(attempt_id=attempt.id, question_id=question.id, response=None, saved_at=closed)
             db.session.add(row)
         result = grade(question, from_json(question, row.response))
-        row.question_hash = lifecycle.question_hash(question)
+        # The digest stored at the draw is this question's (every write of a copy writes its digest).
+        row.question_hash = drawn.get(question.id) or lifecycle.question_hash(question)
         if result.pending:  # an answered essay: no score until an instructor grades it
             pending += 1
             continue

@@ -69,7 +69,7 @@ class Plan:
 def outdated_questions(assignment: Assignment, course: Course) -> dict[str, int]:
     """Question ids graded against another version than today's bank, with how many attempts each."""
     # Essays are graded by people, in the grading queue: a bank edit never regrades them.
-    current = {q.id: lifecycle.question_hash(q) for q in course.self_graded}
+    current = {q.id: course.question_hash_by_id[q.id] for q in course.self_graded}
     stmt = (
         select(AttemptAnswer.question_id, AttemptAnswer.question_hash)
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
@@ -124,7 +124,7 @@ def apply(actor: User, assignment: Assignment, question_id: str, course: Course)
     """Regrade the question in every submitted attempt of the assignment, in one audited transaction."""
     result = plan(assignment, question_id, course)
     now = clock.now()
-    digest = lifecycle.question_hash(result.question)
+    digest = course.question_hash_by_id[question_id]  # result.question is the bank's
     for change in result.changes:
         attempt, row, graded = change.attempt, change.row, change.graded
         row.score, row.parts, row.note = graded.score, list(graded.parts), graded.note
