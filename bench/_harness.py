@@ -26,8 +26,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -411,6 +411,8 @@ class WrkResult:
     socket_errors: int
     p50_ms: float
     p99_ms: float
+    cpu_ms: float | None = None  # CPU spent serving one request (paired_runs with a probe), else None
+    db_cpu_ms: float | None = None  # the part of cpu_ms spent in the database server (PostgreSQL only)
 
     @property
     def errors(self) -> int:
@@ -542,10 +544,55 @@ def login(client: Client, email: str, password: str = STUDENT_PASSWORD) -> str:
     return token
 
 
+def database_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by every PostgreSQL process, ended backends included (Linux /proc).
+
+    A backend that exits hands its time to the postmaster's children's counters (cutime, cstime),
+    so the sum over live processes of own plus children's time only grows. 0.0 where /proc is absent.
+    """
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if not (entry / "comm").read_text().startswith("postgres"):
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that just exited
+        total += sum(int(field) for field in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks
+
+
+def cpu_probe(server: Server, backend: Backend) -> Callable[[], tuple[float, float | None]]:
+    """CPU seconds spent serving so far: (the server's workers plus the database server, the database server alone).
+
+    On SQLite the database runs inside the workers, so the second is None.
+    """
+    if backend.name == "postgresql":
+
+        def both() -> tuple[float, float | None]:
+            database = database_cpu_seconds()
+            return server.cpu_seconds() + database, database
+
+        return both
+    return lambda: (server.cpu_seconds(), None)
+
+
 def paired_runs(
-    label: str, pair: list[tuple[str, str, Path]], connections: tuple[int, ...], repeats: int, duration_s: float
+    label: str,
+    pair: list[tuple[str, str, Path]],
+    connections: tuple[int, ...],
+    repeats: int,
+    duration_s: float,
+    cpu: Mapping[str, Callable[[], tuple[float, float | None]]] | None = None,
 ) -> list[dict[str, WrkResult]]:
-    """Run wrk on each target in turn (order reversed every other round), so noise hits them alike."""
+    """Run wrk on each target in turn (order reversed every other round), so noise hits them alike.
+
+    A target named in `cpu` (probes from `cpu_probe`) also gets what one request cost the
+    machine's CPU, in all and in the database server (`WrkResult.cpu_ms`, `db_cpu_ms`): where the
+    difference between two targets goes, where requests/s only says that there is one.
+    """
+    cpu = cpu or {}
     for _, base, tuples in pair:
         run_wrk(base, tuples, 16, 1)  # warm-up
     runs = []
@@ -553,7 +600,17 @@ def paired_runs(
         run: dict[str, WrkResult] = {}
         for conns in connections:
             for name, base, tuples in pair if r % 2 == 0 else pair[::-1]:
-                run[f"{name}_c{conns}"] = run_wrk(base, tuples, conns, duration_s)
+                probe = cpu.get(name)
+                before = probe() if probe else (0.0, None)
+                result = run_wrk(base, tuples, conns, duration_s)
+                if probe and result.requests:
+                    after = probe()
+                    per_request = [
+                        None if b is None or a is None else round((a - b) * 1000 / result.requests, 3)
+                        for a, b in zip(after, before, strict=True)
+                    ]
+                    result = replace(result, cpu_ms=per_request[0], db_cpu_ms=per_request[1])
+                run[f"{name}_c{conns}"] = result
         runs.append(run)
         log(
             f"[{label}] run {r + 1}: "
@@ -584,6 +641,28 @@ def ratio_figures(
     for k in (key, ref_key, ratio_key):
         figures[f"{k}{suffix}"] = figures[f"{k}_c{headline}{suffix}"]
         SPREADS[f"{k}{suffix}"] = SPREADS[f"{k}_c{headline}{suffix}"]
+    return figures
+
+
+def cpu_figures(
+    runs: list[dict[str, WrkResult]],
+    connections: tuple[int, ...],
+    measured: tuple[str, str],
+    reference: tuple[str, str],
+    suffix: str,
+) -> dict[str, float]:
+    """Medians of CPU ms per request of both targets, in all (`<key>_c<n>`) and in the database server
+    (`<key>_db_c<n>`, PostgreSQL); the keys are the targets' names, e.g. answer_save_cpu_ms."""
+    figures: dict[str, float] = {}
+    for conns in connections:
+        for name, key in (measured, reference):
+            results = [run[f"{name}_c{conns}"] for run in runs]
+            for part, values in (
+                ("", [r.cpu_ms for r in results if r.cpu_ms]),
+                ("_db", [r.db_cpu_ms for r in results if r.db_cpu_ms is not None]),
+            ):
+                if values:  # no probe, no database server, or runs too short for the clock's ticks
+                    figures[f"{key}{part}_c{conns}{suffix}"] = summarise(f"{key}{part}_c{conns}{suffix}", values)
     return figures
 
 

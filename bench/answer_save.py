@@ -22,6 +22,11 @@ answer_save_rps_c64, `ceiling_rps` = median of ceiling_rps_c64, `answer_save_rat
 runs of (app c64 / ceiling c64 in that run); `answer_save_ratio_c16` likewise at 16. On PostgreSQL
 the same keys end `_pg` (`answer_save_ratio_pg`, `answer_save_ratio_c16_pg`, ...). Every median
 keeps its spread (min-max over the REPEATS interleaved runs), printed beside it.
+Beside them, a profile of the difference: what one request cost the machine's CPU, read from
+/proc around each wrk run (the gunicorn workers, plus on PostgreSQL every postgres process):
+`answer_save_cpu_ms_c16`, `answer_save_cpu_ms_c64`, `ceiling_cpu_ms_c16`, `ceiling_cpu_ms_c64`, and
+on PostgreSQL the database server's part of it, `answer_save_cpu_ms_db_c16_pg`, ... (medians, with
+spreads). wrk's own CPU is not in them.
 `answer_save_errors` counts the app's failed requests over all timed runs (status >= 400 plus
 connect/read/write/timeout errors; 302 is success); `ceiling_errors` the same for the ceiling.
 """
@@ -121,8 +126,10 @@ def run_backend(backend: h.Backend, students: int, repeats: int, duration_s: flo
             types = sorted({p["type"] for p in people})
             h.log(f"[answer_save{s}] {len(rows)} students logged in (answered types: {', '.join(types)}); warming up ...")
             pair = [("app", app_server.url, app_tuples), ("ceiling", ceiling_server.url, ceiling_tuples)]
-            runs += h.paired_runs(f"answer_save{s}", pair, CONNECTIONS, repeats, duration_s)
+            probes = {"app": h.cpu_probe(app_server, backend), "ceiling": h.cpu_probe(ceiling_server, backend)}
+            runs += h.paired_runs(f"answer_save{s}", pair, CONNECTIONS, repeats, duration_s, cpu=probes)
     figures = h.ratio_figures(runs, CONNECTIONS, ("app", "answer_save_rps"), ("ceiling", "ceiling_rps"), "answer_save_ratio", s)
+    figures.update(h.cpu_figures(runs, CONNECTIONS, ("app", "answer_save_cpu_ms"), ("ceiling", "ceiling_cpu_ms"), s))
     figures[f"answer_save_errors{s}"] = sum(run[f"app_c{c}"].errors for run in runs for c in CONNECTIONS)
     figures[f"ceiling_errors{s}"] = sum(run[f"ceiling_c{c}"].errors for run in runs for c in CONNECTIONS)
     raw = [{k: v.__dict__ for k, v in run.items()} for run in runs]

@@ -6,10 +6,21 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
-from bench import _harness, dashboard_500, export_db, instructions, item_analysis_db, lesson_page, profile_app, start_300
+from bench import (
+    _harness,
+    answer_save,
+    dashboard_500,
+    export_db,
+    instructions,
+    item_analysis_db,
+    lesson_page,
+    profile_app,
+    start_300,
+)
 
 
 @pytest.fixture()
@@ -53,6 +64,51 @@ def test_start_300_runs_at_a_tiny_size(sqlite_only):
     # the floor (a bare app, the same 9-request shape) ran in the same invocation, every journey through
     assert figures["burst_300_floor_errors"] == 0 and figures["burst_300_floor_flow_p99_ms"] > 0
     assert {"burst_300_floor_start_p99_ms", "burst_300_floor_app_cpu_s"} <= set(figures)
+
+
+def test_answer_save_runs_at_a_tiny_size_and_prices_each_request_in_cpu(sqlite_only):
+    figures = answer_save.run(repeats=1, students=3, duration_s=1)
+    assert figures["answer_save_errors"] == 0 and figures["ceiling_errors"] == 0
+    for conns in (16, 64):
+        assert figures[f"answer_save_cpu_ms_c{conns}"] > 0 and figures[f"ceiling_cpu_ms_c{conns}"] > 0
+    assert not any("_db_" in key for key in figures)  # SQLite has no database server of its own
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL")
+def test_answer_save_on_postgresql_prices_the_database_server_apart():
+    figures, _ = answer_save.run_backend(_harness.Backend("postgresql", "_pg"), students=3, repeats=1, duration_s=1)
+    assert figures["answer_save_errors_pg"] == 0
+    for key in ("answer_save_cpu_ms", "ceiling_cpu_ms"):
+        assert 0 <= figures[f"{key}_db_c16_pg"] < figures[f"{key}_c16_pg"]  # the database's part of the whole
+
+
+def test_paired_runs_price_a_request_by_the_cpu_its_probe_saw(monkeypatch):
+    served = {"http://app": 100, "http://ceiling": 50, "http://other": 10}  # requests per wrk run
+    monkeypatch.setattr(
+        _harness, "run_wrk", lambda base, tuples, conns, duration: _harness.WrkResult(1.0, served[base], 0, 0, 1.0, 2.0)
+    )
+    clocks = {"app": [0.0, 0.0], "ceiling": [0.0, 0.0]}
+
+    def probe(name, database):
+        def read():
+            clocks[name][0] += 0.2  # each read 0.2 s of CPU after the one before
+            clocks[name][1] += 0.05
+            return clocks[name][0], clocks[name][1] if database else None
+
+        return read
+
+    pair = [(name, f"http://{name}", Path("unused")) for name in ("app", "ceiling", "other")]
+    cpu = {"app": probe("app", True), "ceiling": probe("ceiling", False)}
+    runs = _harness.paired_runs("t", pair, (16, 64), 3, 1, cpu=cpu)
+    for run in runs:
+        assert (run["app_c16"].cpu_ms, run["app_c16"].db_cpu_ms) == pytest.approx((2.0, 0.5))
+        assert (run["ceiling_c64"].cpu_ms, run["ceiling_c64"].db_cpu_ms) == (pytest.approx(4.0), None)
+        assert run["other_c16"].cpu_ms is None  # no probe: no price
+    figures = _harness.cpu_figures(runs, (16, 64), ("app", "app_cpu_ms"), ("ceiling", "ref_cpu_ms"), "_pg")
+    expected = {f"{key}_c{conns}_pg": value for conns in (16, 64) for key, value in (("app_cpu_ms", 2.0), ("ref_cpu_ms", 4.0))}
+    expected |= {"app_cpu_ms_db_c16_pg": 0.5, "app_cpu_ms_db_c64_pg": 0.5}
+    assert figures == pytest.approx(expected)
 
 
 def test_lesson_page_runs_at_a_tiny_size_for_logged_in_learners(sqlite_only):
