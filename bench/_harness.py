@@ -57,6 +57,8 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # /proc counts CPU time in these
+
 # The spread (min, max) behind each median figure recorded with `summarise`, by key: `make bench`
 # prints it beside the median and writes it to latest.json under "_spread".
 SPREADS: dict[str, tuple[float, float]] = {}
@@ -316,19 +318,11 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the master's workers (Linux /proc; 0.0 elsewhere)."""
-        ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
         try:
             children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
         except OSError:
             return 0.0
-        total = 0
-        for pid in children:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # a worker that just exited
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        return total / ticks
+        return sum(cpu_ticks(Path(f"/proc/{pid}")) for pid in children) / CLOCK_TICKS
 
     def stop(self) -> None:
         """TERM the master (it stops its workers), then KILL its process group if it lingers."""
@@ -544,23 +538,33 @@ def login(client: Client, email: str, password: str = STUDENT_PASSWORD) -> str:
     return token
 
 
+def cpu_ticks(process: Path, with_children: bool = False) -> int:
+    """A process's CPU time (user + system) in clock ticks from its /proc folder; 0 once it has exited.
+
+    With children, also the time of the children it has reaped (cutime, cstime).
+    """
+    try:
+        fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return sum(int(field) for field in fields[11 : 15 if with_children else 13])  # stat fields 14-17
+
+
 def database_cpu_seconds() -> float:
     """CPU time (user + system) used so far by every PostgreSQL process, ended backends included (Linux /proc).
 
     A backend that exits hands its time to the postmaster's children's counters (cutime, cstime),
     so the sum over live processes of own plus children's time only grows. 0.0 where /proc is absent.
     """
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     total = 0
-    for entry in Path("/proc").glob("[0-9]*"):
+    for process in Path("/proc").glob("[0-9]*"):
         try:
-            if not (entry / "comm").read_text().startswith("postgres"):
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            is_postgres = (process / "comm").read_text().startswith("postgres")
         except OSError:
             continue  # a process that just exited
-        total += sum(int(field) for field in fields[11:15])  # utime, stime, cutime, cstime
-    return total / ticks
+        if is_postgres:
+            total += cpu_ticks(process, with_children=True)
+    return total / CLOCK_TICKS
 
 
 def cpu_probe(server: Server, backend: Backend) -> Callable[[], tuple[float, float | None]]:
@@ -576,6 +580,15 @@ def cpu_probe(server: Server, backend: Backend) -> Callable[[], tuple[float, flo
 
         return both
     return lambda: (server.cpu_seconds(), None)
+
+
+def _priced(result: WrkResult, before: tuple[float, float | None], after: tuple[float, float | None]) -> WrkResult:
+    """The run with its CPU per request: in all, and in the database server when the probe reads one."""
+
+    def per_request(start: float | None, end: float | None) -> float | None:
+        return None if start is None or end is None else round((end - start) * 1000 / result.requests, 3)
+
+    return replace(result, cpu_ms=per_request(before[0], after[0]), db_cpu_ms=per_request(before[1], after[1]))
 
 
 def paired_runs(
@@ -601,15 +614,10 @@ def paired_runs(
         for conns in connections:
             for name, base, tuples in pair if r % 2 == 0 else pair[::-1]:
                 probe = cpu.get(name)
-                before = probe() if probe else (0.0, None)
+                before = probe() if probe else None
                 result = run_wrk(base, tuples, conns, duration_s)
-                if probe and result.requests:
-                    after = probe()
-                    per_request = [
-                        None if b is None or a is None else round((a - b) * 1000 / result.requests, 3)
-                        for a, b in zip(after, before, strict=True)
-                    ]
-                    result = replace(result, cpu_ms=per_request[0], db_cpu_ms=per_request[1])
+                if probe and before is not None and result.requests:
+                    result = _priced(result, before, probe())
                 run[f"{name}_c{conns}"] = result
         runs.append(run)
         log(
