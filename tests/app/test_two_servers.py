@@ -92,8 +92,8 @@ class Server:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or a worker still preparing (a slow machine): ask again until the deadline
             time.sleep(0.2)
         pytest.fail(f"gunicorn at {self.url} did not come up:\n{self.output()}")
 
